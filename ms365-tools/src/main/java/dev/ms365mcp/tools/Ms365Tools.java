@@ -1,0 +1,152 @@
+package dev.ms365mcp.tools;
+
+import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.tools.catalog.Catalog;
+import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.execution.ToolExecutor;
+import dev.ms365mcp.tools.graph.GraphClient;
+import dev.ms365mcp.tools.selection.ToolSelection;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Microsoft 365 tools for an MCP server: pick settings and a token source, then hand the tool
+ * specifications to the SDK's server builder.
+ *
+ * <pre>{@code
+ * Ms365Tools tools = Ms365Tools.builder()
+ *         .settings(ToolSettings.defaults())
+ *         .tokenProvider(myTokens)
+ *         .build();
+ * McpServer.sync(transport).tools(tools.syncToolSpecifications()).build();
+ * }</pre>
+ */
+public final class Ms365Tools {
+
+    private static final String DEFAULT_GRAPH_ROOT = "https://graph.microsoft.com";
+
+    private final List<ToolDef> tools;
+    private final Map<String, ToolDef> byName;
+    private final ToolExecutor executor;
+    private final ToolSelection selection;
+
+    private Ms365Tools(Builder b) {
+        TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
+        this.selection = new ToolSelection(b.settings, tokens.appOnly());
+        this.tools = selection.select(b.catalog.tools());
+        this.byName = tools.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
+        this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The tools this configuration offers, in catalog order. */
+    public List<ToolDef> tools() {
+        return tools;
+    }
+
+    /**
+     * Calls a tool by name. A tool that exists but is not offered (org-only, write tool in
+     * read-only mode...) is refused the same way as an unknown one, before anything is sent.
+     */
+    public CallToolResult call(String name, Map<String, Object> arguments) {
+        ToolDef tool = byName.get(name);
+        if (tool == null) {
+            return CallToolResult.builder().isError(true)
+                    .addTextContent("No tool named '" + name + "' is available in this configuration.").build();
+        }
+        return executor.call(tool, arguments);
+    }
+
+    /** For {@code McpServer.sync(...)} with a STDIO or streamable HTTP transport. */
+    public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
+        return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
+                .tool(mcpTool(t))
+                .callHandler((exchange, request) -> executor.call(t, request.arguments()))
+                .build()).toList();
+    }
+
+    /** For {@code McpServer.sync(statelessTransport)}. */
+    public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
+        return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
+                .tool(mcpTool(t))
+                .callHandler((context, request) -> executor.call(t, request.arguments()))
+                .build()).toList();
+    }
+
+    /** The MCP tool as listed: name, description, input schema and behaviour hints. */
+    static McpSchema.Tool mcpTool(ToolDef t) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> schema = Json.MAPPER.convertValue(t.inputSchema(), Map.class);
+        return McpSchema.Tool.builder(t.name(), schema).description(t.description()).annotations(annotations(t)).build();
+    }
+
+    /**
+     * Only hints that differ from the MCP defaults are sent (destructive, non-idempotent, open
+     * world): every byte of tools/list is paid for by the model on every turn.
+     */
+    static ToolAnnotations annotations(ToolDef t) {
+        ToolAnnotations.Builder a = ToolAnnotations.builder();
+        if (t.readOnly()) {
+            a.readOnlyHint(true);
+        } else {
+            a.destructiveHint(t.destructive());
+            if (t.idempotent()) {
+                a.idempotentHint(true);
+            }
+        }
+        if (t.method() == ToolDef.HttpMethod.LOCAL) {
+            a.openWorldHint(false);
+        }
+        return a.build();
+    }
+
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
+
+    public static final class Builder {
+        private ToolSettings settings = ToolSettings.defaults();
+        private TokenProvider tokens;
+        private URI graphRoot = URI.create(DEFAULT_GRAPH_ROOT);
+        private Catalog catalog = Catalog.builtIn();
+
+        private Builder() {
+        }
+
+        public Builder settings(ToolSettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        public Builder tokenProvider(TokenProvider tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** Graph root without version, e.g. {@code https://graph.microsoft.com} (national clouds, tests). */
+        public Builder graphRoot(URI graphRoot) {
+            this.graphRoot = Objects.requireNonNull(graphRoot);
+            return this;
+        }
+
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog);
+            return this;
+        }
+
+        public Ms365Tools build() {
+            return new Ms365Tools(this);
+        }
+    }
+}

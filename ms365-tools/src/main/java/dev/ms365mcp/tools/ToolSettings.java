@@ -1,0 +1,136 @@
+package dev.ms365mcp.tools;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * How the tool set behaves: which tools are offered and how calls are executed. Launchers build it
+ * from flags and the environment; embedders build it in code.
+ *
+ * @param orgMode          work/school features ({@code --org-mode}, {@code MS365_MCP_ORG_MODE})
+ * @param readOnly         only tools that change nothing ({@code --read-only}, {@code READ_ONLY})
+ * @param enabledTools     only tools whose name matches ({@code ENABLED_TOOLS}, case-insensitive), or null
+ * @param maxPages         page bound for {@code fetchAllPages} ({@code MS365_MCP_MAX_PAGES})
+ * @param maxItems         item bound for {@code fetchAllPages} ({@code MS365_MCP_MAX_ITEMS})
+ * @param maxRetries       retries of a throttled request ({@code MS365_MCP_GRAPH_MAX_RETRIES})
+ * @param htmlBodies       message bodies as HTML instead of text ({@code MS365_MCP_BODY_FORMAT=html})
+ * @param toon             results as TOON instead of JSON ({@code MS365_MCP_OUTPUT_FORMAT=toon})
+ * @param maxResultChars   results longer than this are cut with a note ({@code MS365_MCP_MAX_RESULT_CHARS})
+ */
+public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledTools, int maxPages, int maxItems,
+        int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars) {
+
+    public static ToolSettings defaults() {
+        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000);
+    }
+
+    /** Reads the environment variables named on the record; a malformed value fails with one clear line. */
+    public static ToolSettings fromEnv(Map<String, String> env) {
+        ToolSettings d = defaults();
+        return new ToolSettings(
+                bool(env, "MS365_MCP_ORG_MODE", d.orgMode),
+                bool(env, "READ_ONLY", d.readOnly),
+                regex(env.get("ENABLED_TOOLS")),
+                integer(env, "MS365_MCP_MAX_PAGES", d.maxPages, 1),
+                integer(env, "MS365_MCP_MAX_ITEMS", d.maxItems, 1),
+                integer(env, "MS365_MCP_GRAPH_MAX_RETRIES", d.maxRetries, 0),
+                choice(env, "MS365_MCP_BODY_FORMAT", Set.of("text", "html"), "text").equals("html"),
+                choice(env, "MS365_MCP_OUTPUT_FORMAT", Set.of("json", "toon"), "json").equals("toon"),
+                integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000));
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes some settings of a copy; flags on the command line override the environment this way. */
+    public static final class Builder {
+        private boolean orgMode, readOnly, htmlBodies, toon;
+        private Pattern enabledTools;
+        private int maxPages, maxItems, maxRetries, maxResultChars;
+
+        private Builder(ToolSettings s) {
+            orgMode = s.orgMode;
+            readOnly = s.readOnly;
+            enabledTools = s.enabledTools;
+            maxPages = s.maxPages;
+            maxItems = s.maxItems;
+            maxRetries = s.maxRetries;
+            htmlBodies = s.htmlBodies;
+            toon = s.toon;
+            maxResultChars = s.maxResultChars;
+        }
+
+        public Builder orgMode(boolean v) { orgMode = v; return this; }
+        public Builder readOnly(boolean v) { readOnly = v; return this; }
+        public Builder enabledTools(Pattern v) { enabledTools = v; return this; }
+        public Builder maxPages(int v) { maxPages = v; return this; }
+        public Builder maxItems(int v) { maxItems = v; return this; }
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder htmlBodies(boolean v) { htmlBodies = v; return this; }
+        public Builder toon(boolean v) { toon = v; return this; }
+        public Builder maxResultChars(int v) { maxResultChars = v; return this; }
+
+        public ToolSettings build() {
+            return new ToolSettings(orgMode, readOnly, enabledTools, maxPages, maxItems, maxRetries, htmlBodies, toon,
+                    maxResultChars);
+        }
+    }
+
+    /** Compiles an {@code ENABLED_TOOLS} pattern (case-insensitive); the error says what is wrong. */
+    public static Pattern regex(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(value.strip(), Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("ENABLED_TOOLS is not a valid regular expression: "
+                    + e.getDescription() + " near index " + e.getIndex() + " of '" + value + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    private static int integer(Map<String, String> env, String name, int dflt, int min) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
+        }
+    }
+
+    private static String choice(Map<String, String> env, String name, Set<String> allowed, String dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(s)) {
+            throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed.stream().sorted().toList())
+                    + ", got '" + v + "'");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.ms365mcp.tools.catalog;
+
+import dev.ms365mcp.tools.catalog.Param.Location;
+import dev.ms365mcp.tools.catalog.ToolDef.HttpMethod;
+import dev.ms365mcp.tools.catalog.ToolDef.ResponseKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns the catalog's JSON into {@link ToolDef}s.
+ *
+ * <p>Format (see {@code common.json} and any area file): an area file is
+ * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}; a row has {@code name, method,
+ * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
+ * params, body, contentType, response, presets}. Path placeholders are argument names
+ * ({@code /me/messages/{messageId}}) and become required string arguments. {@code params} lists
+ * shared parameters by name ({@code "top"}), groups of them ({@code "@list"}), or inline
+ * definitions ({@code {"name": ..., "in": "query", "type": ..., "description": ...}}). Inside a
+ * body schema, {@code "@fragment"} (or {@code {"@": "fragment", ...overrides}}) stands for a shared
+ * schema fragment, expanded here so the listed schema has no {@code $ref}.
+ */
+final class CatalogReader {
+
+    static final String ROOT = "/dev/ms365mcp/tools/catalog/";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+    private static final Set<String> META_KEYS = Set.of("name", "in", "wire", "format", "required");
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ObjectNode sharedParams;
+    private final ObjectNode groups;
+    private final ObjectNode fragments;
+
+    private CatalogReader(ObjectNode common) {
+        this.sharedParams = (ObjectNode) common.path("params");
+        this.groups = (ObjectNode) common.path("groups");
+        this.fragments = (ObjectNode) common.path("fragments");
+    }
+
+    static List<ToolDef> readBuiltIn() {
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode common = (ObjectNode) read(json, "common.json");
+        CatalogReader reader = new CatalogReader(common);
+        List<ToolDef> tools = new ArrayList<>();
+        for (JsonNode area : common.path("areas")) {
+            tools.addAll(reader.readArea(read(json, area.asString() + ".json")));
+        }
+        return tools;
+    }
+
+    private static JsonNode read(JsonMapper json, String file) {
+        try (InputStream in = CatalogReader.class.getResourceAsStream(ROOT + file)) {
+            if (in == null) {
+                throw new IllegalStateException("Catalog resource missing: " + ROOT + file);
+            }
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<ToolDef> readArea(JsonNode areaNode) {
+        String area = areaNode.path("area").asString();
+        Set<String> areaPresets = strings(areaNode.path("presets"));
+        List<ToolDef> out = new ArrayList<>();
+        for (JsonNode row : areaNode.path("tools")) {
+            try {
+                out.add(readRow(area, areaPresets, row));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("Catalog " + area + ", tool " + row.path("name").asString("?") + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private ToolDef readRow(String area, Set<String> areaPresets, JsonNode row) {
+        String name = required(row, "name");
+        HttpMethod method = HttpMethod.valueOf(required(row, "method").toUpperCase(Locale.ROOT));
+        String rawPath = method == HttpMethod.LOCAL ? row.path("path").asString("") : required(row, "path");
+        String version = rawPath.startsWith("/beta/") ? "beta" : "v1.0";
+        String path = rawPath.startsWith("/beta/") ? rawPath.substring("/beta".length()) : rawPath;
+
+        List<Param> params = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(path);
+        List<String> explicitPath = new ArrayList<>();
+        row.path("params").forEach(p -> {
+            if (p.isObject() && "path".equals(p.path("in").asString())) {
+                explicitPath.add(p.path("name").asString());
+            }
+        });
+        while (m.find()) {
+            String arg = m.group(1);
+            if (!explicitPath.contains(arg)) {
+                ObjectNode schema = json.createObjectNode().put("type", "string").put("description", humanize(arg));
+                params.add(new Param(arg, Location.PATH, arg, null, true, schema));
+            }
+        }
+        JsonNode body = row.path("body");
+        if (!body.isMissingNode()) {
+            params.add(new Param("body", Location.BODY, "body", null, !body.path("optional").asBoolean(false),
+                    expandFragments(withoutKeys(resolve(body), Set.of("optional")))));
+        }
+        for (JsonNode p : row.path("params")) {
+            if (p.isString() && p.asString().startsWith("@")) {
+                JsonNode group = groups.path(p.asString().substring(1));
+                if (!group.isArray()) {
+                    throw new IllegalArgumentException("unknown parameter group " + p.asString());
+                }
+                group.forEach(g -> params.add(sharedParam(g.asString())));
+            } else if (p.isString()) {
+                params.add(sharedParam(p.asString()));
+            } else {
+                params.add(param(required(p, "name"), (ObjectNode) p));
+            }
+        }
+
+        boolean readOnly = row.path("readOnly").asBoolean(method == HttpMethod.GET || method == HttpMethod.LOCAL);
+        Set<String> presets = row.has("presets") ? strings(row.path("presets")) : areaPresets;
+        return new ToolDef(name, area, method, path, version, required(row, "description"),
+                List.copyOf(strings(row.path("scopes"))), List.copyOf(strings(row.path("altScopes"))),
+                row.path("orgOnly").asBoolean(false), readOnly,
+                row.path("destructive").asBoolean(method == HttpMethod.DELETE),
+                List.copyOf(params), row.path("contentType").asString("application/json"),
+                ResponseKind.valueOf(row.path("response").asString("json").toUpperCase(Locale.ROOT)),
+                presets, InputSchemas.of(json, params));
+    }
+
+    private Param sharedParam(String name) {
+        JsonNode def = sharedParams.path(name);
+        if (!def.isObject()) {
+            throw new IllegalArgumentException("unknown shared parameter " + name);
+        }
+        return param(name, (ObjectNode) def);
+    }
+
+    private Param param(String name, ObjectNode def) {
+        Location in = Location.valueOf(def.path("in").asString("query").toUpperCase(Locale.ROOT));
+        String wire = def.path("wire").asString(name);
+        String format = def.has("format") ? def.path("format").asString() : null;
+        boolean required = def.path("required").asBoolean(in == Location.PATH);
+        return new Param(name, in, wire, format, required, expandFragments(withoutKeys(def, META_KEYS)));
+    }
+
+    /** Replaces {@code "@name"} and {@code {"@": "name", ...}} under properties/items with the fragment. */
+    private ObjectNode expandFragments(ObjectNode schema) {
+        ObjectNode out = schema.deepCopy();
+        JsonNode props = out.path("properties");
+        if (props.isObject()) {
+            ObjectNode expanded = json.createObjectNode();
+            props.properties().forEach(e -> expanded.set(e.getKey(), expandFragments(resolve(e.getValue()))));
+            out.set("properties", expanded);
+        }
+        if (out.has("items")) {
+            out.set("items", expandFragments(resolve(out.get("items"))));
+        }
+        return out;
+    }
+
+    private ObjectNode resolve(JsonNode node) {
+        if (node.isString() && node.asString().startsWith("@")) {
+            return fragment(node.asString().substring(1));
+        }
+        if (node.isObject() && node.has("@")) {
+            ObjectNode merged = fragment(node.path("@").asString());
+            node.properties().forEach(e -> {
+                if (!e.getKey().equals("@")) {
+                    merged.set(e.getKey(), e.getValue());
+                }
+            });
+            return merged;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("schema expected, got " + node);
+        }
+        return (ObjectNode) node;
+    }
+
+    private ObjectNode fragment(String name) {
+        JsonNode f = fragments.path(name);
+        if (!f.isObject()) {
+            throw new IllegalArgumentException("unknown schema fragment @" + name);
+        }
+        return ((ObjectNode) f).deepCopy();
+    }
+
+    private ObjectNode withoutKeys(ObjectNode node, Set<String> keys) {
+        ObjectNode copy = node.deepCopy();
+        copy.remove(keys);
+        return copy;
+    }
+
+    private static String required(JsonNode row, String field) {
+        String v = row.path(field).asString("");
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("missing '" + field + "'");
+        }
+        return v;
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> out = new LinkedHashSet<>();
+        if (array instanceof ArrayNode a) {
+            a.forEach(n -> out.add(n.asString()));
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /** {@code mailFolderId} becomes {@code "Mail folder ID"}: path parameters describe themselves. */
+    static String humanize(String arg) {
+        String words = arg.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        if (words.endsWith(" id")) {
+            words = words.substring(0, words.length() - 3) + " ID";
+        } else if (words.equals("id")) {
+            words = "ID";
+        }
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+}

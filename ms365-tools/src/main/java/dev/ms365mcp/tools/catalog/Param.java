@@ -1,0 +1,36 @@
+package dev.ms365mcp.tools.catalog;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One argument of a tool: its name as clients send it, where it goes in the Graph request, its name
+ * on the wire there, and the JSON Schema clients see.
+ *
+ * @param name     argument name (the drop-in contract: {@code messageId}, {@code top}, {@code body}...)
+ * @param in       where the value goes
+ * @param wire     name on the wire ({@code $top}, {@code If-Match}, {@code Prefer}...)
+ * @param format   for headers: a {@link String#format} pattern for the value, e.g.
+ *                 {@code outlook.timezone="%s"}; {@code null} = the value as is
+ * @param required whether callers must send it
+ * @param schema   the property's JSON Schema (type, description, enum, items...)
+ */
+public record Param(String name, Location in, String wire, String format, boolean required, ObjectNode schema) {
+
+    /** Where an argument goes. */
+    public enum Location {
+        /** a path segment of the URL template, encoded so it cannot leave its segment */
+        PATH,
+        /** a query parameter */
+        QUERY,
+        /** a request header */
+        HEADER,
+        /** the request body */
+        BODY,
+        /** read by the executor itself (e.g. {@code fetchAllPages}) */
+        LOCAL
+    }
+
+    public String description() {
+        return schema.path("description").asString("");
+    }
+}

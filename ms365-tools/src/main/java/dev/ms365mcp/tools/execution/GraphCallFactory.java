@@ -1,0 +1,124 @@
+package dev.ms365mcp.tools.execution;
+
+import dev.ms365mcp.tools.catalog.Param;
+import dev.ms365mcp.tools.catalog.Param.Location;
+import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.catalog.ToolDef.HttpMethod;
+import dev.ms365mcp.tools.graph.GraphCall;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a tool's arguments into a {@link GraphCall}: path values for the URI template, OData
+ * options under their {@code $} names, headers, and the body. Everything the caller got wrong is
+ * reported before anything is sent.
+ */
+final class GraphCallFactory {
+
+    /** Arguments every tool accepts without listing them: clients of the reference send them freely. */
+    static final Set<String> TOLERATED = Set.of("fetchAllPages", "account");
+
+    private final JsonMapper json;
+    private final boolean htmlBodies;
+
+    GraphCallFactory(JsonMapper json, boolean htmlBodies) {
+        this.json = json;
+        this.htmlBodies = htmlBodies;
+    }
+
+    GraphCall build(ToolDef tool, Map<String, Object> args) {
+        for (String name : args.keySet()) {
+            if (tool.param(name).isEmpty() && !TOLERATED.contains(name)) {
+                throw new InvalidArgumentException("Unknown argument '" + name + "' for " + tool.name() + ". Accepted: "
+                        + tool.params().stream().map(Param::name).collect(Collectors.joining(", ")) + ".");
+            }
+        }
+        Map<String, String> pathValues = new LinkedHashMap<>();
+        Map<String, String> query = new LinkedHashMap<>();
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        byte[] body = null;
+        for (Param p : tool.params()) {
+            Object value = args.get(p.name());
+            if (value == null) {
+                if (p.required()) {
+                    throw new InvalidArgumentException("Missing required argument '" + p.name() + "' (" + p.description()
+                            + ") for " + tool.name() + ".");
+                }
+                continue;
+            }
+            switch (p.in()) {
+                case PATH -> pathValues.put(p.name(), pathValue(p, value));
+                case QUERY -> query.put(p.wire(), queryValue(p, value));
+                case HEADER -> headers.add(Map.entry(p.wire(), p.format() == null ? scalar(p, value)
+                        : String.format(p.format(), scalar(p, value))));
+                case BODY -> body = body(tool, value);
+                case LOCAL -> { }
+            }
+        }
+        if (Boolean.TRUE.equals(args.get("count")) && tool.param("count").isPresent()
+                && headers.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("ConsistencyLevel"))) {
+            // Graph answers $count on directory objects only with eventual consistency.
+            headers.add(Map.entry("ConsistencyLevel", "eventual"));
+        }
+        if (tool.method() == HttpMethod.GET) {
+            headers.add(Map.entry("Prefer", "outlook.body-content-type=\"" + (htmlBodies ? "html" : "text") + "\""));
+        }
+        return new GraphCall(tool.method().name(), "/" + tool.apiVersion() + tool.path(), pathValues, query, headers,
+                body, body == null ? null : tool.contentType(), null);
+    }
+
+    private String pathValue(Param p, Object value) {
+        String s = scalar(p, value);
+        // The URI template encodes '/', '?' and '#', but "." and ".." would still be resolved as
+        // relative segments by the HTTP stack and reach another resource.
+        if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+            throw new InvalidArgumentException("Argument '" + p.name() + "' must be a non-empty ID, got '" + s + "'.");
+        }
+        return s;
+    }
+
+    private String queryValue(Param p, Object value) {
+        String s = scalar(p, value);
+        if (p.wire().equals("$search") && !(s.startsWith("\"") && s.endsWith("\"") && s.length() > 1)) {
+            // Graph wants $search="words"; a bare value fails on anything but a single word.
+            return "\"" + s.replace("\"", "\\\"") + "\"";
+        }
+        return s;
+    }
+
+    private String scalar(Param p, Object value) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        throw new InvalidArgumentException("Argument '" + p.name() + "' must be a " + p.schema().path("type").asString("string")
+                + ", got " + json.writeValueAsString(value) + ".");
+    }
+
+    private byte[] body(ToolDef tool, Object value) {
+        boolean jsonBody = tool.contentType().contains("json");
+        if (!jsonBody) {
+            if (value instanceof String s) {
+                return s.getBytes(StandardCharsets.UTF_8);
+            }
+            throw new InvalidArgumentException("Argument 'body' of " + tool.name() + " must be a string ("
+                    + tool.contentType() + ").");
+        }
+        if (value instanceof String s) {
+            // Some clients send the object as JSON text; accept it when it parses.
+            try {
+                return json.writeValueAsBytes(json.readTree(s));
+            } catch (JacksonException e) {
+                throw new InvalidArgumentException("Argument 'body' of " + tool.name()
+                        + " must be a JSON object; the text given is not valid JSON.");
+            }
+        }
+        return json.writeValueAsBytes(value);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ms365mcp.tools.execution;
+
+import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.graph.GraphResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a failed Graph answer into a message a model (or person) can act on: what Graph said
+ * (status, error code, message) and what to do about it.
+ */
+final class GraphErrorMessages {
+
+    private final JsonMapper json;
+    private final int maxRetries;
+
+    GraphErrorMessages(JsonMapper json, int maxRetries) {
+        this.json = json;
+        this.maxRetries = maxRetries;
+    }
+
+    String describe(ToolDef tool, GraphResponse response) {
+        String code = "";
+        String message = "";
+        try {
+            JsonNode error = json.readTree(response.body()).path("error");
+            code = error.path("code").asString("");
+            message = error.path("message").asString("");
+        } catch (JacksonException | IllegalArgumentException e) {
+            // Not Graph's JSON error shape (a proxy page, an empty body): status alone must do.
+        }
+        String said = response.status() + (code.isEmpty() ? "" : " " + code) + (message.isEmpty() ? "" : ": " + message);
+        String scopes = String.join(", ", tool.scopes());
+        return switch (response.status()) {
+            case 400 -> "Microsoft Graph rejected the request (" + said + "). Check the arguments against the tool's schema.";
+            case 401 -> "Microsoft Graph did not accept the sign-in (" + said + "). Sign in again (login tool or --login), "
+                    + "or provide a fresh MS365_MCP_OAUTH_TOKEN.";
+            case 403 -> "Access denied (" + said + "). " + tool.name() + " needs the delegated permission "
+                    + (scopes.isEmpty() ? "for this resource" : scopes)
+                    + " granted to the app registration (admin consent for work accounts), and the signed-in user "
+                    + "must have access to the item; after consent, sign in again.";
+            case 404 -> "Not found (" + said + "). Check the ID: IDs are case-sensitive and change when an item moves; "
+                    + "list the parent collection to get current IDs.";
+            case 409, 412 -> "Conflict (" + said + "): the item changed or already exists. Read it again and retry.";
+            case 429 -> "Microsoft Graph is throttling requests (" + said + ") and still was after " + maxRetries
+                    + " retries" + retryAfter(response) + ". Wait, then retry asking for less (top, select, filter).";
+            default -> response.status() >= 500
+                    ? "Microsoft Graph failed (" + said + ")" + (isRetried(response.status()) ? " after " + maxRetries
+                            + " retries" : "") + ". Try again later."
+                    : "Microsoft Graph answered " + said + ".";
+        };
+    }
+
+    private static boolean isRetried(int status) {
+        return status == 503 || status == 504;
+    }
+
+    private static String retryAfter(GraphResponse response) {
+        String ra = response.header("retry-after");
+        return ra == null ? "" : " (Retry-After: " + ra + " s)";
+    }
+}

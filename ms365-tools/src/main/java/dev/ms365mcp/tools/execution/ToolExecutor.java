@@ -1,0 +1,183 @@
+package dev.ms365mcp.tools.execution;
+
+import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenRequest;
+import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.catalog.ToolDef.ResponseKind;
+import dev.ms365mcp.tools.graph.GraphCall;
+import dev.ms365mcp.tools.graph.GraphClient;
+import dev.ms365mcp.tools.graph.GraphResponse;
+import dev.ms365mcp.tools.graph.GraphUnreachableException;
+import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.EmbeddedResource;
+import java.net.URI;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs one tool call against Graph: refuses what read-only mode forbids before anything leaves the
+ * process, checks the arguments, gets a token, sends, follows pages when asked, and shapes the
+ * answer. Every failure becomes an {@code isError} result that says what to do; nothing throws.
+ */
+public final class ToolExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ToolExecutor.class);
+
+    private final ToolSettings settings;
+    private final TokenProvider tokens;
+    private final GraphClient graph;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final GraphCallFactory calls;
+    private final ResultShaper shaper;
+    private final GraphErrorMessages errors;
+
+    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.graph = graph;
+        this.calls = new GraphCallFactory(json, settings.htmlBodies());
+        this.shaper = new ResultShaper(json, settings.toon(), settings.maxResultChars());
+        this.errors = new GraphErrorMessages(json, settings.maxRetries());
+    }
+
+    public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
+        Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        if (settings.readOnly() && !tool.readOnly()) {
+            return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
+                    + "READ_ONLY=true). Nothing was sent.");
+        }
+        if (tool.method() == ToolDef.HttpMethod.LOCAL) {
+            return error(tool.name() + " is not available in this server configuration.");
+        }
+        try {
+            GraphCall call = calls.build(tool, args);
+            String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
+            Set<String> scopes = new HashSet<>(tool.scopes());
+            String token = tokens.token(new TokenRequest(scopes, account)).value();
+            call = call.withHeader("Authorization", "Bearer " + token);
+            GraphResponse response = graph.send(call);
+            log.debug("{} -> HTTP {}", tool.name(), response.status());
+            if (!response.ok()) {
+                return error(errors.describe(tool, response));
+            }
+            if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable()) {
+                return allPages(tool, call, response);
+            }
+            return success(tool, response);
+        } catch (InvalidArgumentException | AuthException | GraphUnreachableException e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private CallToolResult success(ToolDef tool, GraphResponse response) {
+        if (response.body().length == 0) {
+            return text("Done (HTTP " + response.status() + ").");
+        }
+        if (tool.response() == ResponseKind.BYTES) {
+            String mime = response.contentType().isEmpty() ? "application/octet-stream" : response.contentType();
+            String blob = Base64.getEncoder().encodeToString(response.body());
+            if (blob.length() > settings.maxResultChars()) {
+                return error("The content is " + response.body().length + " bytes, over the result limit of "
+                        + settings.maxResultChars() + " characters (MS365_MCP_MAX_RESULT_CHARS) once base64-encoded.");
+            }
+            return CallToolResult.builder()
+                    .addContent(new EmbeddedResource(null, new BlobResourceContents("graph:" + tool.name(), mime, blob, null), null))
+                    .build();
+        }
+        if (tool.response() == ResponseKind.JSON && response.contentType().contains("json")) {
+            try {
+                return text(shaper.shapeJson(json.readTree(response.body())));
+            } catch (JacksonException e) {
+                return error("Microsoft Graph sent a response that is not valid JSON (HTTP " + response.status() + ").");
+            }
+        }
+        return text(shaper.shapeText(response.text()));
+    }
+
+    /** Follows {@code @odata.nextLink} verbatim, bounded by pages and items, merging {@code value}. */
+    private CallToolResult allPages(ToolDef tool, GraphCall first, GraphResponse response) {
+        JsonNode page = json.readTree(response.body());
+        ArrayNode all = json.createArrayNode();
+        all.addAll(items(page));
+        String next = link(page, ResultShaper.NEXT_LINK);
+        String delta = link(page, ResultShaper.DELTA_LINK);
+        int pages = 1;
+        String stoppedBy = null;
+        while (next != null) {
+            if (pages >= settings.maxPages()) {
+                stoppedBy = "the page limit (MS365_MCP_MAX_PAGES=" + settings.maxPages() + ")";
+                break;
+            }
+            if (all.size() >= settings.maxItems()) {
+                stoppedBy = "the item limit (MS365_MCP_MAX_ITEMS=" + settings.maxItems() + ")";
+                break;
+            }
+            URI uri = URI.create(next);
+            if (!graph.sameOrigin(uri)) {
+                return error("Graph returned a next page link to another host (" + uri.getHost()
+                        + "); it was not followed, so no token left for it.");
+            }
+            GraphResponse r = graph.send(GraphCall.followLink(uri, first.headers()));
+            if (!r.ok()) {
+                return error(errors.describe(tool, r) + " This happened on page " + (pages + 1) + " after "
+                        + all.size() + " items.");
+            }
+            page = json.readTree(r.body());
+            all.addAll(items(page));
+            next = link(page, ResultShaper.NEXT_LINK);
+            String d = link(page, ResultShaper.DELTA_LINK);
+            delta = d != null ? d : delta;
+            pages++;
+        }
+        if (all.size() > settings.maxItems()) {
+            int dropped = all.size() - settings.maxItems();
+            while (all.size() > settings.maxItems()) {
+                all.remove(all.size() - 1);
+            }
+            stoppedBy = "the item limit (MS365_MCP_MAX_ITEMS=" + settings.maxItems() + "); " + dropped
+                    + " more items of the last page were left out";
+        }
+        ObjectNode out = json.createObjectNode();
+        out.set("value", all);
+        if (stoppedBy != null && next != null) {
+            out.put(ResultShaper.NEXT_LINK, next);
+        }
+        if (delta != null) {
+            out.put(ResultShaper.DELTA_LINK, delta);
+        }
+        if (stoppedBy != null) {
+            out.put("note", "Fetched " + all.size() + " items in " + pages + " pages and stopped at " + stoppedBy + ".");
+        }
+        return text(shaper.shapeJson(out));
+    }
+
+    private static ArrayNode items(JsonNode page) {
+        JsonNode v = page.path("value");
+        return v instanceof ArrayNode a ? a : JsonMapper.shared().createArrayNode();
+    }
+
+    private static String link(JsonNode page, String name) {
+        JsonNode n = page.path(name);
+        return n.isString() && !n.asString().isBlank() ? n.asString() : null;
+    }
+
+    private static CallToolResult text(String text) {
+        return CallToolResult.builder().addTextContent(text).build();
+    }
+
+    static CallToolResult error(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+}

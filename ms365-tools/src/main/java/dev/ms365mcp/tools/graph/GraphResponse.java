@@ -1,0 +1,28 @@
+package dev.ms365mcp.tools.graph;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Status, headers (lower-cased names) and body of a Graph answer. */
+public record GraphResponse(int status, Map<String, List<String>> headers, byte[] body) {
+
+    public boolean ok() {
+        return status >= 200 && status < 300;
+    }
+
+    public String header(String name) {
+        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    public String contentType() {
+        String ct = header("content-type");
+        return ct == null ? "" : ct;
+    }
+
+    public String text() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.ms365mcp.tools.selection;
+
+import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.catalog.ToolDef;
+import java.util.List;
+
+/**
+ * Decides which catalog rows become tools: org mode, read-only, the {@code ENABLED_TOOLS} pattern,
+ * and app-only tokens (no signed-in user, so no {@code /me}). Read-only is enforced again at call
+ * time by the executor; this only keeps write tools out of the list.
+ */
+public final class ToolSelection {
+
+    private final ToolSettings settings;
+    private final boolean appOnly;
+
+    public ToolSelection(ToolSettings settings, boolean appOnly) {
+        this.settings = settings;
+        this.appOnly = appOnly;
+    }
+
+    public List<ToolDef> select(List<ToolDef> catalog) {
+        return catalog.stream().filter(this::offers).toList();
+    }
+
+    public boolean offers(ToolDef tool) {
+        if (tool.orgOnly() && !settings.orgMode()) {
+            return false;
+        }
+        if (settings.readOnly() && !tool.readOnly()) {
+            return false;
+        }
+        if (appOnly && (tool.path().startsWith("/me/") || tool.path().equals("/me"))) {
+            return false;
+        }
+        return settings.enabledTools() == null || settings.enabledTools().matcher(tool.name()).find();
+    }
+}
