@@ -23,11 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
  * Turns the catalog's JSON into {@link ToolDef}s.
  *
  * <p>Format (see {@code common.json} and any area file): an area file is
- * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}; a row has {@code name, method,
+ * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
+ * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
  * params, body, contentType, response, presets}. Path placeholders are argument names
  * ({@code /me/messages/{messageId}}) and become required string arguments. {@code params} lists
- * shared parameters by name ({@code "top"}), groups of them ({@code "@list"}), or inline
+ * shared parameters by name ({@code "top"}; {@code "~skip"}: accepted but not listed), groups of
+ * them ({@code "@list"}), or inline
  * definitions ({@code {"name": ..., "in": "query", "type": ..., "description": ...}}). Inside a
  * body schema, {@code "@fragment"} (or {@code {"@": "fragment", ...overrides}}) stands for a shared
  * schema fragment, expanded here so the listed schema has no {@code $ref}.
@@ -39,14 +41,13 @@ final class CatalogReader {
     private static final Set<String> META_KEYS = Set.of("name", "in", "wire", "format", "required");
 
     private final JsonMapper json = JsonMapper.builder().build();
-    private final ObjectNode sharedParams;
-    private final ObjectNode groups;
-    private final ObjectNode fragments;
+    private final ObjectNode common;
+    private ObjectNode sharedParams;
+    private ObjectNode groups;
+    private ObjectNode fragments;
 
     private CatalogReader(ObjectNode common) {
-        this.sharedParams = (ObjectNode) common.path("params");
-        this.groups = (ObjectNode) common.path("groups");
-        this.fragments = (ObjectNode) common.path("fragments");
+        this.common = common;
     }
 
     static List<ToolDef> readBuiltIn() {
@@ -73,6 +74,10 @@ final class CatalogReader {
 
     List<ToolDef> readArea(JsonNode areaNode) {
         String area = areaNode.path("area").asString();
+        // An area may add its own params, groups and fragments; they are visible in that file only.
+        sharedParams = layered("params", areaNode);
+        groups = layered("groups", areaNode);
+        fragments = layered("fragments", areaNode);
         Set<String> areaPresets = strings(areaNode.path("presets"));
         List<ToolDef> out = new ArrayList<>();
         for (JsonNode row : areaNode.path("tools")) {
@@ -84,6 +89,17 @@ final class CatalogReader {
             }
         }
         return out;
+    }
+
+    private ObjectNode layered(String section, JsonNode areaNode) {
+        ObjectNode merged = json.createObjectNode();
+        if (common.path(section) instanceof ObjectNode c) {
+            merged.setAll(c);
+        }
+        if (areaNode.path(section) instanceof ObjectNode a) {
+            merged.setAll(a);
+        }
+        return merged;
     }
 
     private ToolDef readRow(String area, Set<String> areaPresets, JsonNode row) {
@@ -105,12 +121,12 @@ final class CatalogReader {
             String arg = m.group(1);
             if (!explicitPath.contains(arg)) {
                 ObjectNode schema = json.createObjectNode().put("type", "string").put("description", humanize(arg));
-                params.add(new Param(arg, Location.PATH, arg, null, true, schema));
+                params.add(new Param(arg, Location.PATH, arg, null, true, true, schema));
             }
         }
         JsonNode body = row.path("body");
         if (!body.isMissingNode()) {
-            params.add(new Param("body", Location.BODY, "body", null, !body.path("optional").asBoolean(false),
+            params.add(new Param("body", Location.BODY, "body", null, !body.path("optional").asBoolean(false), true,
                     expandFragments(withoutKeys(resolve(body), Set.of("optional")))));
         }
         for (JsonNode p : row.path("params")) {
@@ -138,12 +154,16 @@ final class CatalogReader {
                 presets, InputSchemas.of(json, params));
     }
 
-    private Param sharedParam(String name) {
+    /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */
+    private Param sharedParam(String ref) {
+        boolean listed = !ref.startsWith("~");
+        String name = listed ? ref : ref.substring(1);
         JsonNode def = sharedParams.path(name);
         if (!def.isObject()) {
             throw new IllegalArgumentException("unknown shared parameter " + name);
         }
-        return param(name, (ObjectNode) def);
+        Param p = param(name, (ObjectNode) def);
+        return listed ? p : new Param(p.name(), p.in(), p.wire(), p.format(), false, false, p.schema());
     }
 
     private Param param(String name, ObjectNode def) {
@@ -151,7 +171,7 @@ final class CatalogReader {
         String wire = def.path("wire").asString(name);
         String format = def.has("format") ? def.path("format").asString() : null;
         boolean required = def.path("required").asBoolean(in == Location.PATH);
-        return new Param(name, in, wire, format, required, expandFragments(withoutKeys(def, META_KEYS)));
+        return new Param(name, in, wire, format, required, true, expandFragments(withoutKeys(def, META_KEYS)));
     }
 
     /** Replaces {@code "@name"} and {@code {"@": "name", ...}} under properties/items with the fragment. */

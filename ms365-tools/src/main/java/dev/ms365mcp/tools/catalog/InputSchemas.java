@@ -20,7 +20,7 @@ final class InputSchemas {
         ObjectNode schema = json.createObjectNode().put("type", "object");
         ObjectNode props = schema.putObject("properties");
         ArrayNode required = json.createArrayNode();
-        params.stream().sorted(Comparator.comparingInt(InputSchemas::rank)).forEach(p -> {
+        params.stream().filter(Param::listed).sorted(Comparator.comparingInt(InputSchemas::rank)).forEach(p -> {
             props.set(p.name(), p.schema());
             if (p.required()) {
                 required.add(p.name());

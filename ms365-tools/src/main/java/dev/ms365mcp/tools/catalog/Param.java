@@ -12,9 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
  * @param format   for headers: a {@link String#format} pattern for the value, e.g.
  *                 {@code outlook.timezone="%s"}; {@code null} = the value as is
  * @param required whether callers must send it
+ * @param listed   shown in the input schema; unlisted parameters are accepted all the same (rarely
+ *                 used OData options, kept out of tools/list to save every turn's tokens)
  * @param schema   the property's JSON Schema (type, description, enum, items...)
  */
-public record Param(String name, Location in, String wire, String format, boolean required, ObjectNode schema) {
+public record Param(String name, Location in, String wire, String format, boolean required, boolean listed,
+        ObjectNode schema) {
 
     /** Where an argument goes. */
     public enum Location {

@@ -1,0 +1,52 @@
+package dev.ms365mcp.tools;
+
+import dev.ms365mcp.auth.StaticTokenProvider;
+import dev.ms365mcp.testkit.graph.FakeGraph;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** A {@link FakeGraph} and an {@link Ms365Tools} pointed at it, signed in with a static token. */
+public final class ToolHarness implements AutoCloseable {
+
+    public static final String TOKEN = "test-access-token";
+
+    public final FakeGraph graph = FakeGraph.start();
+    private Ms365Tools tools;
+
+    public ToolHarness() {
+        this(s -> s);
+    }
+
+    public ToolHarness(UnaryOperator<ToolSettings.Builder> settings) {
+        configure(settings);
+    }
+
+    /** Rebuilds the tool set with other settings, against the same fake. */
+    public ToolHarness configure(UnaryOperator<ToolSettings.Builder> settings) {
+        ToolSettings s = settings.apply(ToolSettings.defaults().toBuilder().orgMode(true)).build();
+        tools = Ms365Tools.builder().settings(s).tokenProvider(new StaticTokenProvider(TOKEN))
+                .graphRoot(URI.create(graph.url())).build();
+        return this;
+    }
+
+    public Ms365Tools tools() {
+        return tools;
+    }
+
+    public CallToolResult call(String tool, Map<String, Object> args) {
+        return tools.call(tool, args);
+    }
+
+    /** The text of a result's first content item. */
+    public static String text(CallToolResult result) {
+        return ((TextContent) result.content().get(0)).text();
+    }
+
+    @Override
+    public void close() {
+        graph.close();
+    }
+}

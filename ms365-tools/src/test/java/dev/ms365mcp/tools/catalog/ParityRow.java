@@ -1,0 +1,62 @@
+package dev.ms365mcp.tools.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A row of {@code shared/reference/tool-parity.tsv}: what the TypeScript reference server offers,
+ * which our catalog must match by name, method, path and argument names.
+ */
+public record ParityRow(String name, String method, String path, boolean orgOnly, boolean readOnly,
+        List<String> scopes, Set<String> required, Set<String> optional) {
+
+    /** All rows by name, read from the shared folder beside the repository (as CI lays it out). */
+    public static Map<String, ParityRow> all() {
+        Path tsv = locate();
+        try {
+            Map<String, ParityRow> rows = new LinkedHashMap<>();
+            List<String> lines = Files.readAllLines(tsv);
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] c = line.split("\t", -1);
+                rows.put(c[0], new ParityRow(c[0], c[1], c[2], c[3].equals("yes"), c[4].equals("yes"),
+                        Arrays.stream(c[5].split("\\|")).map(String::strip).toList(), set(c[6]), set(c[7])));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The path with every placeholder written {@code {}}, to compare templates whatever their names. */
+    public static String shape(String path) {
+        return path.replaceAll("\\{[^}]+}", "{}");
+    }
+
+    private static Set<String> set(String cell) {
+        return cell.equals("-") || cell.isBlank() ? Set.of()
+                : Arrays.stream(cell.split(",")).map(String::strip).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static Path locate() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path candidate = d.resolve("shared/reference/tool-parity.tsv");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("shared/reference/tool-parity.tsv not found above " + dir
+                + "; the repository is expected to sit beside shared/");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ms365mcp.tools.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ms365mcp.tools.catalog.Param.Location;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** The drop-in contract: our rows match the reference's by name, method, path, mode and argument names. */
+class ToolParityTest {
+
+    private static final Map<String, ParityRow> REFERENCE = ParityRow.all();
+    /** Arguments the executor accepts on every tool without listing them. */
+    private static final Set<String> TOLERATED = Set.of("fetchAllPages", "account");
+
+    @TestFactory
+    Stream<DynamicTest> everyCatalogRowMatchesTheReference() {
+        return Catalog.builtIn().tools().stream().map(t -> DynamicTest.dynamicTest(t.name(), () -> {
+            ParityRow ref = REFERENCE.get(t.name());
+            assertThat(ref).as("%s is a reference tool", t.name()).isNotNull();
+            assertThat(t.method().name()).isEqualTo(ref.method());
+            if (!ref.method().equals("LOCAL")) {
+                String ours = (t.apiVersion().equals("beta") ? "/beta" : "") + t.path();
+                assertThat(ParityRow.shape(ours)).isEqualTo(ParityRow.shape(ref.path()));
+                assertThat(t.scopes()).containsExactly(ref.scopes().get(0));
+                assertThat(t.altScopes()).containsExactlyElementsOf(ref.scopes().subList(1, ref.scopes().size()));
+            }
+            assertThat(t.orgOnly()).as("org mode only").isEqualTo(ref.orgOnly());
+            assertThat(t.readOnly()).as("read-only safe").isEqualTo(ref.readOnly());
+
+            Set<String> accepted = t.params().stream().map(Param::name).collect(Collectors.toCollection(HashSet::new));
+            accepted.addAll(TOLERATED);
+            Set<String> required = t.params().stream().filter(Param::required).map(Param::name).collect(Collectors.toSet());
+            assertThat(accepted).as("accepts the reference's arguments").containsAll(ref.required()).containsAll(ref.optional());
+            assertThat(ref.required()).as("requires nothing the reference does not").containsAll(required);
+        }));
+    }
+
+    @Test
+    void mailAreaIsComplete() {
+        List<String> expected = REFERENCE.values().stream()
+                .filter(r -> !r.orgOnly() && r.path().matches(
+                        "/me/(messages|mailFolders|sendMail|outlook|inferenceClassification|mailboxSettings|getMailTips).*"))
+                .map(ParityRow::name).toList();
+        assertThat(expected).hasSize(43);
+        assertThat(Catalog.builtIn().tools().stream().map(ToolDef::name)).containsAll(expected);
+    }
+
+    @Test
+    void pathParametersAreRequiredStrings() {
+        Catalog.builtIn().tools().forEach(t -> t.params().stream().filter(p -> p.in() == Location.PATH)
+                .forEach(p -> assertThat(p.required()).as("%s.%s", t.name(), p.name()).isTrue()));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ms365mcp.tools.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ms365mcp.testkit.graph.FakeResponse;
+import dev.ms365mcp.testkit.graph.RecordedRequest;
+import dev.ms365mcp.tools.ToolHarness;
+import dev.ms365mcp.tools.catalog.Catalog;
+import dev.ms365mcp.tools.catalog.Param;
+import dev.ms365mcp.tools.catalog.Param.Location;
+import dev.ms365mcp.tools.catalog.ToolDef;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * For every catalog row, generated: the request a typical call sends — method, path with encoded
+ * parameters, OData options, headers, body and content type. A new row is tested by being added.
+ */
+class RequestShapeTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ToolHarness HARNESS = new ToolHarness();
+
+    static {
+        HARNESS.graph.fallback((req, base) -> FakeResponse.ok("{\"id\":\"answer\"}"));
+    }
+
+    @AfterAll
+    static void stop() {
+        HARNESS.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyToolSendsTheRequestGraphExpects() {
+        return Catalog.builtIn().tools().stream()
+                .filter(t -> t.method() != ToolDef.HttpMethod.LOCAL)
+                .map(t -> DynamicTest.dynamicTest(t.name(), () -> check(t)));
+    }
+
+    private void check(ToolDef tool) {
+        Map<String, Object> args = SampleArguments.forTool(tool);
+        HARNESS.graph.clearRequests();
+        CallToolResult result = HARNESS.call(tool.name(), args);
+        assertThat(result.isError()).as(ToolHarness.text(result)).isFalse();
+        assertThat(HARNESS.graph.requests()).hasSize(1);
+        RecordedRequest req = HARNESS.graph.lastRequest();
+
+        assertThat(req.method()).isEqualTo(tool.method().name());
+        assertThat(req.rawPath()).isEqualTo(expectedPath(tool, args));
+        assertThat(req.header("Authorization")).isEqualTo("Bearer " + ToolHarness.TOKEN);
+        if (args.containsKey("top")) {
+            assertThat(req.query()).containsEntry("$top", "5");
+        }
+        if (args.containsKey("select")) {
+            assertThat(req.query()).containsEntry("$select", "id,displayName");
+        }
+        if (args.containsKey("If-Match")) {
+            assertThat(req.header("If-Match")).isEqualTo("W/\"etag-1\"");
+        }
+        Object body = args.get("body");
+        if (body != null) {
+            assertThat(req.header("Content-Type")).startsWith(tool.contentType());
+            if (tool.contentType().contains("json")) {
+                assertThat(JSON.readTree(req.body())).isEqualTo(JSON.valueToTree(body));
+            } else {
+                assertThat(req.bodyText()).isEqualTo(body);
+            }
+        } else if (!tool.method().name().equals("GET") && !tool.method().name().equals("DELETE")) {
+            assertThat(req.body()).isEmpty();
+        }
+    }
+
+    private static String expectedPath(ToolDef tool, Map<String, Object> args) {
+        String path = "/" + tool.apiVersion() + tool.path();
+        for (Param p : tool.params()) {
+            if (p.in() == Location.PATH) {
+                String v = (String) args.get(p.name());
+                path = path.replace("{" + p.name() + "}", v.equals(SampleArguments.AWKWARD_ID)
+                        ? SampleArguments.AWKWARD_ID_ENCODED : v);
+            }
+        }
+        return path;
+    }
+}
