@@ -5,6 +5,7 @@ import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
+import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.selection.ToolSelection;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -40,10 +41,11 @@ public final class Ms365Tools {
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
-        this.selection = new ToolSelection(b.settings, tokens.appOnly());
+        this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         this.tools = selection.select(b.catalog.tools());
         this.byName = tools.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
-        this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()));
+        this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
+                b.localTools);
     }
 
     public static Builder builder() {
@@ -120,8 +122,15 @@ public final class Ms365Tools {
         private TokenProvider tokens;
         private URI graphRoot = URI.create(DEFAULT_GRAPH_ROOT);
         private Catalog catalog = Catalog.builtIn();
+        private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /** Implements the catalog's LOCAL row {@code name} (e.g. the account tools of a login-capable launcher). */
+        public Builder localTool(String name, LocalTool tool) {
+            localTools.put(name, Objects.requireNonNull(tool));
+            return this;
         }
 
         public Builder settings(ToolSettings settings) {

@@ -10,6 +10,7 @@ import dev.ms365mcp.tools.graph.GraphCall;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.graph.GraphResponse;
 import dev.ms365mcp.tools.graph.GraphUnreachableException;
+import dev.ms365mcp.tools.local.LocalTool;
 import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.EmbeddedResource;
@@ -43,7 +44,10 @@ public final class ToolExecutor {
     private final ResultShaper shaper;
     private final GraphErrorMessages errors;
 
-    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph) {
+    private final Map<String, LocalTool> localTools;
+
+    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools) {
+        this.localTools = Map.copyOf(localTools);
         this.settings = settings;
         this.tokens = tokens;
         this.graph = graph;
@@ -59,7 +63,9 @@ public final class ToolExecutor {
                     + "READ_ONLY=true). Nothing was sent.");
         }
         if (tool.method() == ToolDef.HttpMethod.LOCAL) {
-            return error(tool.name() + " is not available in this server configuration.");
+            LocalTool local = localTools.get(tool.name());
+            return local == null ? error(tool.name() + " is not available in this server configuration.")
+                    : local.call(args);
         }
         try {
             GraphCall call = calls.build(tool, args);

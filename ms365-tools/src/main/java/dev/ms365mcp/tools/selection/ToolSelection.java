@@ -3,20 +3,24 @@ package dev.ms365mcp.tools.selection;
 import dev.ms365mcp.tools.ToolSettings;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides which catalog rows become tools: org mode, read-only, the {@code ENABLED_TOOLS} pattern,
- * and app-only tokens (no signed-in user, so no {@code /me}). Read-only is enforced again at call
+ * app-only tokens (no signed-in user, so no {@code /me}), and LOCAL rows only where implemented. Read-only is enforced again at call
  * time by the executor; this only keeps write tools out of the list.
  */
 public final class ToolSelection {
 
     private final ToolSettings settings;
     private final boolean appOnly;
+    private final Set<String> localTools;
 
-    public ToolSelection(ToolSettings settings, boolean appOnly) {
+    /** {@code localTools}: names of the LOCAL rows that have an implementation here. */
+    public ToolSelection(ToolSettings settings, boolean appOnly, Set<String> localTools) {
         this.settings = settings;
         this.appOnly = appOnly;
+        this.localTools = Set.copyOf(localTools);
     }
 
     public List<ToolDef> select(List<ToolDef> catalog) {
@@ -24,6 +28,9 @@ public final class ToolSelection {
     }
 
     public boolean offers(ToolDef tool) {
+        if (tool.method() == ToolDef.HttpMethod.LOCAL && !localTools.contains(tool.name())) {
+            return false;
+        }
         if (tool.orgOnly() && !settings.orgMode()) {
             return false;
         }
