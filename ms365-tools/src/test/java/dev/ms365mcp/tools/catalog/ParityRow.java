@@ -14,9 +14,17 @@ import java.util.stream.Collectors;
 /**
  * A row of {@code shared/reference/tool-parity.tsv}: what the TypeScript reference server offers,
  * which our catalog must match by name, method, path and argument names.
+ *
+ * @param scopes    the first scope set (all needed); empty when the reference declares none
+ * @param altScopes scopes of the other sets ({@code A | B}: B also suffices)
  */
 public record ParityRow(String name, String method, String path, boolean orgOnly, boolean readOnly,
-        List<String> scopes, Set<String> required, Set<String> optional) {
+        List<String> scopes, List<String> altScopes, Set<String> required, Set<String> optional) {
+
+    /** True for utility rows whose "path" is a description, not a Graph path. */
+    public boolean hasGraphPath() {
+        return path.startsWith("/");
+    }
 
     /** All rows by name, read from the shared folder beside the repository (as CI lays it out). */
     public static Map<String, ParityRow> all() {
@@ -29,8 +37,11 @@ public record ParityRow(String name, String method, String path, boolean orgOnly
                     continue;
                 }
                 String[] c = line.split("\t", -1);
+                List<List<String>> sets = c[5].startsWith("(") ? List.of()
+                        : Arrays.stream(c[5].split("\\|")).map(a -> Arrays.stream(a.split(",")).map(String::strip).toList()).toList();
                 rows.put(c[0], new ParityRow(c[0], c[1], c[2], c[3].equals("yes"), c[4].equals("yes"),
-                        Arrays.stream(c[5].split("\\|")).map(String::strip).toList(), set(c[6]), set(c[7])));
+                        sets.isEmpty() ? List.of() : sets.get(0),
+                        sets.stream().skip(1).flatMap(List::stream).toList(), set(c[6]), set(c[7])));
             }
             return rows;
         } catch (IOException e) {
