@@ -24,7 +24,7 @@ class ToolListBudgetTest {
     static int toolsListBytes(List<ToolDef> tools) {
         List<McpSchema.Tool> listed = tools.stream().map(Ms365Tools::mcpTool).toList();
         try {
-            return MAPPER.writeValueAsString(new McpSchema.ListToolsResult(listed, null)).getBytes().length;
+            return MAPPER.writeValueAsString(McpSchema.ListToolsResult.builder(listed).build()).getBytes().length;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -98,7 +98,8 @@ public final class FakeGraph implements AutoCloseable {
 
     /**
      * Serves a collection over several pages: page 0 at {@code rawPath}, later pages at
-     * {@code rawPath?$skiptoken=N}, each but the last carrying an absolute {@code @odata.nextLink}.
+     * {@code rawPath?$skiptoken=N}, each but the last carrying an absolute {@code @odata.nextLink}
+     * (with a literal {@code $}, as Graph writes it); the last carries an {@code @odata.deltaLink}.
      * {@code items} are JSON object texts.
      */
     public FakeGraph pages(String rawPath, List<List<String>> pagesOfItems) {
@@ -108,10 +109,10 @@ public final class FakeGraph implements AutoCloseable {
             StringBuilder sb = new StringBuilder("{\"@odata.context\":\"" + base + "/v1.0/$metadata#items\",\"value\":[");
             sb.append(String.join(",", pagesOfItems.get(page))).append(']');
             if (page + 1 < pagesOfItems.size()) {
-                sb.append(",\"@odata.nextLink\":\"").append(base).append(rawPath).append("?%24skiptoken=")
+                sb.append(",\"@odata.nextLink\":\"").append(base).append(rawPath).append("?$skiptoken=")
                         .append(page + 1).append('"');
             } else {
-                sb.append(",\"@odata.deltaLink\":\"").append(base).append(rawPath).append("?%24deltatoken=end\"");
+                sb.append(",\"@odata.deltaLink\":\"").append(base).append(rawPath).append("?$deltatoken=end\"");
             }
             return FakeResponse.ok(sb.append('}').toString());
         });
