@@ -1,0 +1,68 @@
+package dev.ms365mcp.stdio.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Flags and environment: help and version, and one clear line with a non-zero exit for bad input. */
+class CommandLineIT {
+
+    record Outcome(int exit, String out, String err) {
+    }
+
+    private static Outcome run(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(McpClientRun.java(), "-jar", System.getProperty("e2e.jar")));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Outcome(p.exitValue(), out, err);
+    }
+
+    @Test
+    void helpAndVersion() throws Exception {
+        Outcome help = run(Map.of(), "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--org-mode", "--read-only", "--enabled-tools");
+        Outcome version = run(Map.of(), "--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("ms365-mcp ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--no-such-flag        | Unknown option: '--no-such-flag'",
+        "--enabled-tools=(mail | ENABLED_TOOLS is not a valid regular expression"})
+    void badFlagsGiveOneLineAndExitTwo(String flag, String message) throws Exception {
+        Outcome o = run(Map.of(), flag);
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(o.out()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MS365_MCP_MAX_PAGES       | many  | MS365_MCP_MAX_PAGES must be a whole number",
+        "MS365_MCP_OUTPUT_FORMAT   | yaml  | MS365_MCP_OUTPUT_FORMAT must be one of json, toon",
+        "MS365_MCP_CLOUD_TYPE      | mars  | Unknown cloud 'mars'",
+        "MS365_MCP_ORG_MODE        | maybe | MS365_MCP_ORG_MODE must be true or false"})
+    void badEnvironmentValuesGiveOneLineAndExitTwo(String name, String value, String message) throws Exception {
+        Outcome o = run(Map.of(name, value));
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err().strip()).contains(message).doesNotContain("Exception");
+        assertThat(o.err().strip().lines().count()).isEqualTo(1);
+        assertThat(o.out()).isEmpty();
+    }
+}
