@@ -22,7 +22,12 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>One instance serves every request; {@link #forAssertion} gives the per-request provider. MSAL's
  * in-memory cache is keyed by a hash of the assertion, so repeated calls with the same incoming token
- * reuse the Graph token instead of exchanging again.
+ * reuse the Graph token instead of exchanging again. (msal4j only finds it when the authority has no
+ * explicit port, as with the real Entra hosts: its lookup compares {@code host:port} with {@code host}.
+ * Against a fake on another port every call exchanges again, which is correct, only slower.)
+ *
+ * <p>MSAL never evicts that in-memory cache; expired entries stay until the process ends. A
+ * long-running server with very many users may want to rebuild this provider now and then.
  */
 public final class OnBehalfOfTokenProvider {
 

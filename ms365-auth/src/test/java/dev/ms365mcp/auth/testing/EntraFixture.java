@@ -18,12 +18,16 @@ public final class EntraFixture implements AutoCloseable {
 
     public final FakeEntra entra;
     public final MsalLoopbackHttpClient http;
+    /** Routes {@link #PORTLESS_AUTHORITY} to the fake; see {@link #portlessAuthority()}. */
+    public final MsalLoopbackHttpClient portlessHttp;
+    public static final String PORTLESS_AUTHORITY = "https://login.fake-entra.test";
     public final Path dir;
     public final Map<String, String> env = new HashMap<>();
 
     private EntraFixture(FakeEntra entra, Path dir) {
         this.entra = entra;
         this.http = new MsalLoopbackHttpClient(entra);
+        this.portlessHttp = new MsalLoopbackHttpClient(entra, java.net.URI.create(PORTLESS_AUTHORITY));
         this.dir = dir;
         env.put("MS365_MCP_CLIENT_ID", FakeEntra.PUBLIC_CLIENT_ID);
         env.put("MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString());
@@ -48,6 +52,14 @@ public final class EntraFixture implements AutoCloseable {
 
     public AuthSettings settings() {
         return AuthSettings.fromEnv(env);
+    }
+
+    /**
+     * Configures an authority on the default https port, as real Entra hosts are (use
+     * {@link #portlessHttp}): msal4j's app-token cache only hits then.
+     */
+    public EntraFixture portlessAuthority() {
+        return with("MS365_MCP_AUTHORITY_URL", PORTLESS_AUTHORITY);
     }
 
     public EntraFixture with(String name, String value) {

@@ -554,13 +554,17 @@ public final class FakeEntra implements AutoCloseable {
 
     private Response clientCredentials(EntraRequest request) {
         String scope = request.form().getOrDefault("scope", "");
-        if (!scope.strip().endsWith("/.default")) {
+        // msal4j sends "openid profile offline_access" along; Entra ignores those here.
+        List<String> resources = scopes(scope).stream()
+                .filter(s -> !Set.of("openid", "profile", "offline_access").contains(s)).toList();
+        if (resources.size() != 1 || !resources.getFirst().endsWith("/.default")) {
             return Response.json(400, error("invalid_scope", "AADSTS1002012: The provided value for scope "
                     + scope + " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."));
         }
+        String resource = resources.getFirst();
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", scope.strip().substring(0, scope.strip().length() - "/.default".length()));
+        claims.put("aud", resource.substring(0, resource.length() - "/.default".length()));
         claims.put("iss", issuer(TENANT_ID));
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(accessTokenLifetime).getEpochSecond());

@@ -32,8 +32,19 @@ public final class MsalLoopbackHttpClient implements IHttpClient {
     private final HttpClient http;
     private final List<String> foreign = new CopyOnWriteArrayList<>();
 
+    /** Routes {@link FakeEntra#authorityBase()} ({@code https://localhost:<port>}) to the fake. */
     public MsalLoopbackHttpClient(FakeEntra entra) {
-        this.authority = entra.authorityBase();
+        this(entra, entra.authorityBase());
+    }
+
+    /**
+     * Routes another https authority base to the fake, e.g. {@code https://login.fake-entra.test}: one
+     * on the default port, like the real Entra hosts. (msal4j's cache lookups for client credentials
+     * and on-behalf-of compare {@code host:port} with {@code host}, so they only hit without a port.)
+     */
+    public MsalLoopbackHttpClient(FakeEntra entra, URI authority) {
+        this.authority = URI.create(authority.getScheme() + "://" + authority.getHost() + ":"
+                + (authority.getPort() == -1 ? 443 : authority.getPort()));
         this.target = entra.baseUri();
         try {
             HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
