@@ -137,8 +137,19 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         // The flow polls Entra until the user is done (minutes), so it runs on its own (virtual)
         // thread, and MSAL hands us the code as soon as it has it. MSAL stops polling when its
         // future is cancelled. The cache is locked only while MSAL stores the result.
-        CompletableFuture<IAuthenticationResult> flow = newApp(LOGIN_EXECUTOR)
-                .acquireToken(DeviceCodeFlowParameters.builder(loginScopes, code::complete).build());
+        // msal4j's polling loop reads its own future from a reference that acquireToken sets only
+        // after starting the flow; a fast answer would find it null. So the code consumer (called
+        // before the first poll) waits until acquireToken has returned.
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<IAuthenticationResult> flow;
+        try {
+            flow = newApp(LOGIN_EXECUTOR).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
+                code.complete(deviceCode);
+                started.join();
+            }).build());
+        } finally {
+            started.complete(null);
+        }
         flow.whenComplete((result, failure) -> {
             if (failure != null) {
                 AuthException error = EntraErrors.toAuthException(failure);

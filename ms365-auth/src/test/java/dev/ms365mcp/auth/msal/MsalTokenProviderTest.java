@@ -294,6 +294,33 @@ class MsalTokenProviderTest {
         assertThat(fx.entra.tokenRequests("refresh_token")).hasSize(2);
     }
 
+    @Test
+    void entraErrorsDuringRefreshAndLoginBecomeFixes() throws Exception {
+        fx.entra.accessTokenLifetime(Duration.ofSeconds(60));
+        MsalTokenProvider provider = provider();
+        login(provider, "alice@contoso.com");
+
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 1, dev.ms365mcp.testkit.entra.Fault.aadsts(400, "invalid_grant",
+                65001, "The user or administrator has not consented to use the application."));
+        assertThatThrownBy(() -> provider.token(TokenRequest.forScopes(Set.of("Calendars.Read"))))
+                .isInstanceOf(AuthException.class).hasMessageContaining("consent").hasMessageContaining("AADSTS65001");
+
+        fx.entra.autoApprove("bob@contoso.com", 0);
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 1, dev.ms365mcp.testkit.entra.Fault.aadsts(400, "invalid_request",
+                50020, "User account from identity provider 'live.com' does not exist in tenant."));
+        DeviceCodeLogin login = provider.startLogin(MAIL);
+        assertThat(login.completion()).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(AuthException.class)
+                .withMessageContaining("MS365_MCP_TENANT_ID=consumers");
+
+        fx.entra.failNext(FakeEntra.Endpoint.DEVICE_CODE, 1, dev.ms365mcp.testkit.entra.Fault.aadsts(400,
+                "invalid_client", 90094, "The grant requires admin permission."));
+        assertThatThrownBy(() -> provider.startLogin(MAIL)).isInstanceOf(AuthException.class)
+                .hasMessageContaining("admin consent");
+        assertThat(fx.http.foreignRequests()).isEmpty();
+    }
+
     private static String upn(AccessToken token) {
         String claims = EntraFixture.claims(token.value());
         int start = claims.indexOf("\"upn\":\"") + 7;

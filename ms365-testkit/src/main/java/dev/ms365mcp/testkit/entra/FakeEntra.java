@@ -499,7 +499,7 @@ public final class FakeEntra implements AutoCloseable {
         }
         grant.redeemed = true;
         Set<String> scopes = request.form().containsKey("scope") ? scopes(request.form().get("scope")) : grant.scopes;
-        return Response.json(200, userTokens(grant.approvedBy, grant.clientId, scopes, request, true));
+        return Response.json(200, userTokens(grant.approvedBy, grant.clientId, scopes, request));
     }
 
     // ---------------------------------------------------------------- token endpoint
@@ -546,7 +546,7 @@ public final class FakeEntra implements AutoCloseable {
             }
             case ACTIVE -> {
                 refreshTokens.put(presented, new RefreshToken(rt.user(), rt.clientId(), RefreshTokenState.USED));
-                return Response.json(200, userTokens(rt.user(), clientId, scopes(request.form().get("scope")), request, true));
+                return Response.json(200, userTokens(rt.user(), clientId, scopes(request.form().get("scope")), request));
             }
         }
         throw new IllegalStateException("unreachable");
@@ -594,7 +594,7 @@ public final class FakeEntra implements AutoCloseable {
                     "AADSTS50013: Assertion failed signature validation or is not a token FakeEntra issued."));
         }
         return Response.json(200, userTokens(user, request.form().get("client_id"),
-                scopes(request.form().get("scope")), request, true));
+                scopes(request.form().get("scope")), request));
     }
 
     private Optional<Response> publicClientError(String clientId) {
@@ -627,7 +627,7 @@ public final class FakeEntra implements AutoCloseable {
 
     /** Access token (for Graph), rotated refresh token, id_token and client_info for a user. */
     private Map<String, Object> userTokens(FakeUser user, String clientId, Set<String> requested,
-                                           EntraRequest request, boolean withRefreshToken) {
+                                           EntraRequest request) {
         Set<String> granted = new LinkedHashSet<>(requested);
         granted.remove("offline_access");
         Set<String> resourceScopes = granted.stream()
@@ -654,12 +654,10 @@ public final class FakeEntra implements AutoCloseable {
         String accessToken = jwt(at);
         body.put("access_token", accessToken);
         issuedTokens.add(accessToken);
-        if (withRefreshToken) {
-            String refreshToken = "rt." + randomId() + randomId();
-            refreshTokens.put(refreshToken, new RefreshToken(user, clientId, RefreshTokenState.ACTIVE));
-            body.put("refresh_token", refreshToken);
-            issuedTokens.add(refreshToken);
-        }
+        String refreshToken = "rt." + randomId() + randomId();
+        refreshTokens.put(refreshToken, new RefreshToken(user, clientId, RefreshTokenState.ACTIVE));
+        body.put("refresh_token", refreshToken);
+        issuedTokens.add(refreshToken);
         Map<String, Object> id = new LinkedHashMap<>();
         id.put("aud", clientId);
         id.put("iss", issuer(user.tenantId()));
