@@ -12,6 +12,11 @@ public final class LoginRequiredTokenProvider implements TokenProvider {
         this.howToSignIn = howToSignIn;
     }
 
+    /** The message every call fails with. */
+    public String howToSignIn() {
+        return howToSignIn;
+    }
+
     @Override
     public AccessToken token(TokenRequest request) {
         throw new AuthException(howToSignIn);

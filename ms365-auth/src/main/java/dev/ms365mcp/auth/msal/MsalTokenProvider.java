@@ -1,0 +1,374 @@
+package dev.ms365mcp.auth.msal;
+
+import com.microsoft.aad.msal4j.DeviceCode;
+import com.microsoft.aad.msal4j.DeviceCodeFlowParameters;
+import com.microsoft.aad.msal4j.IAccount;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.PublicClientApplication;
+import com.microsoft.aad.msal4j.SilentParameters;
+import dev.ms365mcp.auth.AccessToken;
+import dev.ms365mcp.auth.AccountInfo;
+import dev.ms365mcp.auth.AccountManager;
+import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.Cloud;
+import dev.ms365mcp.auth.DeviceCodeLogin;
+import dev.ms365mcp.auth.LoginStatus;
+import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenRequest;
+import dev.ms365mcp.auth.cache.EncryptedTokenCache;
+import dev.ms365mcp.auth.errors.EntraErrors;
+import java.net.MalformedURLException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delegated tokens from MSAL's public client: device code sign-in, silent refresh, several accounts in
+ * one encrypted cache ({@link EncryptedTokenCache}) shared safely by several processes, and a
+ * persisted selected account.
+ *
+ * <p>Every operation builds a fresh {@link PublicClientApplication} (cheap: no network until a token
+ * is needed). MSAL's in-memory cache can only grow when it loads the file, so a long-lived one would
+ * keep accounts another process removed, and write them back. A fresh one holds exactly the file.
+ *
+ * <p>Token requests hold the cache lock across MSAL's whole silent acquisition, so when the access
+ * token must be refreshed, reading the refresh token, redeeming it and storing the rotated one happen
+ * as one step: another process cannot redeem the same refresh token in between.
+ */
+public final class MsalTokenProvider implements TokenProvider, AccountManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsalTokenProvider.class);
+
+    /** Scopes MSAL handles itself (it adds openid, profile and offline_access to every request). */
+    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
+    /** Every app registration has it; enough to prove a sign-in works. */
+    private static final String VERIFY_SCOPE = "User.Read";
+    private static final long DEVICE_CODE_WAIT_SECONDS = 120;
+    /**
+     * Device code flows wait for a person for minutes: one virtual thread each. (Not the caller's
+     * thread: msal4j's polling loop looks at its own future, which only exists once the call returned.)
+     */
+    private static final ExecutorService LOGIN_EXECUTOR = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final AuthSettings settings;
+    private final IHttpClient httpClient;
+    private final EncryptedTokenCache cache;
+    private final SelectedAccountStore selection;
+
+    /**
+     * @param settings   needs a client id; authority, tenant, cache paths and key, scopes come from it too
+     * @param httpClient how MSAL talks to Entra; {@code null} for msal4j's default (tests route it to a fake)
+     */
+    public MsalTokenProvider(AuthSettings settings, IHttpClient httpClient) {
+        if (settings.clientId() == null) {
+            throw new IllegalArgumentException("MsalTokenProvider needs MS365_MCP_CLIENT_ID");
+        }
+        this.settings = settings;
+        this.httpClient = httpClient;
+        this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey());
+        this.selection = new SelectedAccountStore(settings.selectedAccountPath());
+    }
+
+    public EncryptedTokenCache cache() {
+        return cache;
+    }
+
+    // ---------------------------------------------------------------- TokenProvider
+
+    @Override
+    public AccessToken token(TokenRequest request) {
+        Set<String> scopes = graphScopes(request.scopes());
+        checkAllowed(scopes);
+        IAuthenticationResult result = acquireSilently(scopes, request.account()).result();
+        return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
+    }
+
+    private record Acquired(IAccount account, IAuthenticationResult result) {
+    }
+
+    private Acquired acquireSilently(Set<String> scopes, String requestedAccount) {
+        return cache.locked(() -> {
+            PublicClientApplication app = newApp();
+            IAccount account = resolve(accountsOf(app), requestedAccount);
+            // authorityUrl on every call: MSAL remembers accounts by host without port, and would
+            // otherwise send the refresh to port 443 of an authority that has another port.
+            SilentParameters parameters = SilentParameters.builder(scopes, account)
+                    .authorityUrl(settings.authorityUrl()).build();
+            try {
+                return new Acquired(account, app.acquireTokenSilently(parameters).get());
+            } catch (ExecutionException | MalformedURLException | RuntimeException e) {
+                throw EntraErrors.toAuthException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuthException("Interrupted while getting a token.", e);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- AccountManager
+
+    @Override
+    public DeviceCodeLogin startLogin(Set<String> requestedScopes) {
+        Set<String> scopes = new LinkedHashSet<>(requestedScopes);
+        scopes.addAll(settings.extraScopes());
+        if (scopes.stream().allMatch(s -> OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)))) {
+            scopes.add(VERIFY_SCOPE);
+        }
+        Set<String> loginScopes = graphScopes(scopes);
+        checkAllowed(loginScopes);
+
+        CompletableFuture<DeviceCode> code = new CompletableFuture<>();
+        CompletableFuture<AccountInfo> completion = new CompletableFuture<>();
+        // The flow polls Entra until the user is done (minutes), so it runs on its own (virtual)
+        // thread, and MSAL hands us the code as soon as it has it. MSAL stops polling when its
+        // future is cancelled. The cache is locked only while MSAL stores the result.
+        // msal4j's polling loop reads its own future from a reference that acquireToken sets only
+        // after starting the flow; a fast answer would find it null. So the code consumer (called
+        // before the first poll) waits until acquireToken has returned.
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<IAuthenticationResult> flow;
+        try {
+            flow = newApp(LOGIN_EXECUTOR).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
+                code.complete(deviceCode);
+                started.join();
+            }).build());
+        } finally {
+            started.complete(null);
+        }
+        flow.whenComplete((result, failure) -> {
+            if (failure != null) {
+                AuthException error = EntraErrors.toAuthException(failure);
+                code.completeExceptionally(error);
+                completion.completeExceptionally(error);
+                return;
+            }
+            try {
+                IAccount account = result.account();
+                selection.write(account.homeAccountId());
+                LOG.info("Signed in as {}", account.username());
+                completion.complete(new AccountInfo(account.username(), account.homeAccountId(), true));
+            } catch (RuntimeException e) {
+                completion.completeExceptionally(e);
+            }
+        });
+        completion.whenComplete((account, failure) -> {
+            if (completion.isCancelled()) {
+                flow.cancel(true);
+            }
+        });
+        try {
+            DeviceCode deviceCode = code.get(DEVICE_CODE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return new DeviceCodeLogin(deviceCode.message(), deviceCode.verificationUri(), deviceCode.userCode(),
+                    Instant.now().plusSeconds(deviceCode.expiresIn()), completion);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AuthException auth ? auth : EntraErrors.toAuthException(e);
+        } catch (TimeoutException e) {
+            completion.cancel(true);
+            throw new AuthException("Microsoft Entra did not answer the sign-in request within "
+                    + DEVICE_CODE_WAIT_SECONDS + " seconds. Check the network and MS365_MCP_AUTHORITY_URL.");
+        } catch (InterruptedException e) {
+            completion.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while starting the sign-in.", e);
+        }
+    }
+
+    @Override
+    public LoginStatus verify() {
+        try {
+            Acquired acquired = acquireSilently(graphScopes(Set.of(VERIFY_SCOPE)), null);
+            AccountInfo account = info(acquired.account(), selection.read());
+            return new LoginStatus(true, account, "Signed in as " + account.username() + ".");
+        } catch (AuthException e) {
+            return new LoginStatus(false, null, e.getMessage());
+        }
+    }
+
+    @Override
+    public List<AccountInfo> accounts() {
+        return cache.locked(() -> {
+            Optional<String> selected = selection.read();
+            return accountsOf(newApp()).stream().map(a -> info(a, selected))
+                    .sorted(Comparator.comparing(AccountInfo::username, String.CASE_INSENSITIVE_ORDER))
+                    .toList();
+        });
+    }
+
+    @Override
+    public AccountInfo select(String idOrUsername) {
+        return cache.locked(() -> {
+            IAccount account = resolve(accountsOf(newApp()), requireAccountArgument(idOrUsername));
+            selection.write(account.homeAccountId());
+            return new AccountInfo(account.username(), account.homeAccountId(), true);
+        });
+    }
+
+    @Override
+    public void remove(String idOrUsername) {
+        cache.locked(() -> {
+            PublicClientApplication app = newApp();
+            IAccount account = resolve(accountsOf(app), requireAccountArgument(idOrUsername));
+            removeFromCache(app, account);
+            if (selection.read().filter(account.homeAccountId()::equals).isPresent()) {
+                selection.clear();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void logout() {
+        cache.locked(() -> {
+            PublicClientApplication app = newApp();
+            for (IAccount account : accountsOf(app)) {
+                removeFromCache(app, account);
+            }
+            selection.clear();
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /**
+     * Which account a call uses: the one it names (username, case-insensitive, or home account id);
+     * else the selected one; else the only one. Several accounts and no choice is an error that
+     * lists them, rather than a guess.
+     */
+    private IAccount resolve(Set<IAccount> accounts, String requested) {
+        String names = accounts.stream().map(IAccount::username).sorted(String.CASE_INSENSITIVE_ORDER)
+                .collect(Collectors.joining(", "));
+        if (accounts.isEmpty()) {
+            throw new AuthException("Not signed in. Sign in with --login (or the login tool).");
+        }
+        if (requested != null && !requested.isBlank()) {
+            String wanted = requested.strip();
+            return accounts.stream()
+                    .filter(a -> wanted.equalsIgnoreCase(a.username()) || wanted.equals(a.homeAccountId()))
+                    .findFirst()
+                    .orElseThrow(() -> new AuthException("No signed-in account matches '" + wanted
+                            + "'. Signed-in accounts: " + names + ". Sign in with --login to add one."));
+        }
+        Optional<String> selected = selection.read();
+        if (selected.isPresent()) {
+            Optional<IAccount> match = accounts.stream().filter(a -> a.homeAccountId().equals(selected.get())).findFirst();
+            if (match.isPresent()) {
+                return match.get();
+            }
+        }
+        if (accounts.size() == 1) {
+            return accounts.iterator().next();
+        }
+        throw new AuthException("Several accounts are signed in (" + names + ") and none is selected. "
+                + "Name the account in the call, or choose one with select-account.");
+    }
+
+    private static String requireAccountArgument(String idOrUsername) {
+        if (idOrUsername == null || idOrUsername.isBlank()) {
+            throw new AuthException("Name the account: its username or home account id (see list-accounts).");
+        }
+        return idOrUsername;
+    }
+
+    private static AccountInfo info(IAccount account, Optional<String> selected) {
+        return new AccountInfo(account.username(), account.homeAccountId(),
+                selected.filter(account.homeAccountId()::equals).isPresent());
+    }
+
+    private static Set<IAccount> accountsOf(PublicClientApplication app) {
+        try {
+            return app.getAccounts().get();
+        } catch (ExecutionException | RuntimeException e) {
+            throw EntraErrors.toAuthException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while reading the token cache.", e);
+        }
+    }
+
+    private static void removeFromCache(PublicClientApplication app, IAccount account) {
+        try {
+            app.removeAccount(account).get();
+        } catch (ExecutionException | RuntimeException e) {
+            throw EntraErrors.toAuthException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while removing an account.", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- MSAL
+
+    private PublicClientApplication newApp() {
+        return newApp(CallerRunsExecutor.INSTANCE);
+    }
+
+    private PublicClientApplication newApp(ExecutorService executor) {
+        try {
+            PublicClientApplication.Builder builder = PublicClientApplication.builder(settings.clientId())
+                    .authority(settings.authorityUrl())
+                    // Talk to the configured authority only: no instance discovery on another host.
+                    .instanceDiscovery(false)
+                    .setTokenCacheAccessAspect(cache)
+                    .executorService(executor);
+            if (httpClient != null) {
+                builder.httpClient(httpClient);
+            }
+            return builder.build();
+        } catch (MalformedURLException e) {
+            throw new AuthException("The authority URL " + settings.authorityUrl()
+                    + " is not valid: check MS365_MCP_AUTHORITY_URL and MS365_MCP_TENANT_ID.", e);
+        }
+    }
+
+    /**
+     * Bare Graph scopes ({@code Mail.Read}) mean global Graph to Entra; in the other clouds they must
+     * name that cloud's Graph ({@code https://microsoftgraph.chinacloudapi.cn/Mail.Read}).
+     */
+    private Set<String> graphScopes(Set<String> scopes) {
+        Set<String> wanted = scopes.isEmpty() ? Set.of(VERIFY_SCOPE) : scopes;
+        Cloud cloud = settings.endpoint().cloud();
+        if (cloud == Cloud.GLOBAL) {
+            return new LinkedHashSet<>(wanted);
+        }
+        return wanted.stream()
+                .map(s -> s.contains("://") || OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)) ? s : cloud.graphRoot() + "/" + s)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** {@code MS365_MCP_ALLOWED_SCOPES}, when set, is the most this server may ask for. */
+    private void checkAllowed(Set<String> scopes) {
+        if (settings.allowedScopes().isEmpty()) {
+            return;
+        }
+        Set<String> allowed = settings.allowedScopes().stream().map(MsalTokenProvider::bareScope)
+                .collect(Collectors.toSet());
+        List<String> refused = scopes.stream()
+                .filter(s -> !OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)) && !allowed.contains(bareScope(s)))
+                .toList();
+        if (!refused.isEmpty()) {
+            throw new AuthException("Scopes " + refused + " are not in MS365_MCP_ALLOWED_SCOPES; add them there "
+                    + "to use this tool.");
+        }
+    }
+
+    private static String bareScope(String scope) {
+        int slash = scope.lastIndexOf('/');
+        return (slash < 0 ? scope : scope.substring(slash + 1)).toLowerCase(Locale.ROOT);
+    }
+}

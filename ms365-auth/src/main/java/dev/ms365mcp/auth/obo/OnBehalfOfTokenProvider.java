@@ -1,0 +1,67 @@
+package dev.ms365mcp.auth.obo;
+
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.OnBehalfOfParameters;
+import com.microsoft.aad.msal4j.UserAssertion;
+import dev.ms365mcp.auth.AccessToken;
+import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenRequest;
+import dev.ms365mcp.auth.app.ConfidentialClients;
+import dev.ms365mcp.auth.errors.EntraErrors;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * On-behalf-of, for the HTTP launcher: a caller presents an access token for our API (the user
+ * assertion); we exchange it, as the confidential client {@code MS365_MCP_CLIENT_ID} /
+ * {@code MS365_MCP_CLIENT_SECRET}, for a Graph token of the same user.
+ *
+ * <p>One instance serves every request; {@link #forAssertion} gives the per-request provider. MSAL's
+ * in-memory cache is keyed by a hash of the assertion, so repeated calls with the same incoming token
+ * reuse the Graph token instead of exchanging again. (msal4j only finds it when the authority has no
+ * explicit port, as with the real Entra hosts: its lookup compares {@code host:port} with {@code host}.
+ * Against a fake on another port every call exchanges again, which is correct, only slower.)
+ *
+ * <p>MSAL never evicts that in-memory cache; expired entries stay until the process ends. A
+ * long-running server with very many users may want to rebuild this provider now and then.
+ */
+public final class OnBehalfOfTokenProvider {
+
+    private final ConfidentialClientApplication app;
+
+    public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient) {
+        if (settings.clientId() == null || settings.clientSecret() == null) {
+            throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET");
+        }
+        this.app = ConfidentialClients.build(settings, httpClient);
+    }
+
+    /** Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request). */
+    public TokenProvider forAssertion(String userAssertion) {
+        if (userAssertion == null || userAssertion.isBlank()) {
+            throw new AuthException("The request carries no access token to exchange: send Authorization: Bearer <token>.");
+        }
+        UserAssertion assertion = new UserAssertion(userAssertion.strip());
+        return request -> exchange(assertion, request);
+    }
+
+    private AccessToken exchange(UserAssertion assertion, TokenRequest request) {
+        if (request.account() != null) {
+            throw new AuthException("Each HTTP request acts as the user who sent it; the account parameter does not apply.");
+        }
+        Set<String> scopes = request.scopes().isEmpty() ? Set.of("User.Read") : request.scopes();
+        try {
+            IAuthenticationResult result = app.acquireToken(OnBehalfOfParameters.builder(scopes, assertion).build()).get();
+            return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
+        } catch (ExecutionException | RuntimeException e) {
+            throw EntraErrors.toAuthException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while getting a token.", e);
+        }
+    }
+}

@@ -1,0 +1,777 @@
+package dev.ms365mcp.testkit.entra;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A fake Microsoft Entra ID (the v2.0 login endpoints) on loopback, for tests and manual runs.
+ *
+ * <p>It speaks just enough OAuth for msal4j: device code (with {@code authorization_pending} polls
+ * before the user "approves"), refresh token (with rotation: a used refresh token is rejected, like a
+ * stolen one would be), client credentials, on-behalf-of, and the OpenID metadata and instance
+ * discovery documents. Tokens are JWT-shaped with a fake signature (msal4j reads id_token claims but
+ * does not verify signatures). Every request is recorded for assertions, and errors can be injected.
+ *
+ * <p>Two modes: {@link #start()} serves plain http on 127.0.0.1 (in-process tests route msal4j to it
+ * with {@link MsalLoopbackHttpClient}); {@link #startHttps()} serves https with a self-signed
+ * certificate for {@code localhost}, whose trust store another JVM can use.
+ *
+ * <p>Run the JVM with {@code -Dsun.net.httpserver.nodelay=true}: without it the JDK's HTTP server
+ * delays every response by ~50 ms (Nagle). Surefire's argLine sets it for all modules.
+ */
+public final class FakeEntra implements AutoCloseable {
+
+    /** A public client registered at start, with "Allow public client flows" on. */
+    public static final String PUBLIC_CLIENT_ID = "11111111-1111-1111-1111-111111111111";
+    /** A confidential client registered at start (client credentials, on-behalf-of). */
+    public static final String CONFIDENTIAL_CLIENT_ID = "22222222-2222-2222-2222-222222222222";
+    public static final String CONFIDENTIAL_CLIENT_SECRET = "fake-secret-value";
+    /** The tenant of users added with {@link #addUser(String)}. */
+    public static final String TENANT_ID = "33333333-3333-3333-3333-333333333333";
+    public static final String GRAPH_AUDIENCE = "https://graph.microsoft.com";
+
+    private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The endpoints errors can be injected into. */
+    public enum Endpoint { DEVICE_CODE, TOKEN, METADATA }
+
+    private enum RefreshTokenState { ACTIVE, USED, REVOKED }
+
+    private record RefreshToken(FakeUser user, String clientId, RefreshTokenState state) {
+    }
+
+    private static final class DeviceCodeGrant {
+        final String clientId;
+        final String userCode;
+        final Set<String> scopes;
+        final Instant expiresAt;
+        FakeUser approvedBy;
+        int pendingPollsLeft;
+        boolean redeemed;
+
+        DeviceCodeGrant(String clientId, String userCode, Set<String> scopes, Instant expiresAt, int pendingPolls) {
+            this.clientId = clientId;
+            this.userCode = userCode;
+            this.scopes = scopes;
+            this.expiresAt = expiresAt;
+            this.pendingPollsLeft = pendingPolls;
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final SelfSignedTls tls;
+    private final Path tempDir;
+
+    // All state below is guarded by "this": the handlers are tiny, one lock keeps them obviously right.
+    private final Map<String, FakeUser> users = new LinkedHashMap<>();
+    private final Set<String> publicClients = new LinkedHashSet<>();
+    private final Map<String, String> confidentialClients = new HashMap<>();
+    private final Map<String, DeviceCodeGrant> deviceCodes = new HashMap<>();
+    private final Map<String, RefreshToken> refreshTokens = new HashMap<>();
+    private final Map<String, FakeUser> userAssertions = new HashMap<>();
+    private final Map<Endpoint, Deque<Fault>> faults = new HashMap<>();
+    private final List<EntraRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
+    private FakeUser autoApproveAs;
+    private int pendingPolls;
+    private Duration accessTokenLifetime = Duration.ofHours(1);
+    private int pollIntervalSeconds;
+    private long reusedRefreshTokens;
+
+    private FakeEntra(boolean https) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (https) {
+            tempDir = Files.createTempDirectory("fake-entra-tls");
+            tls = SelfSignedTls.generate(tempDir);
+            HttpsServer httpsServer = HttpsServer.create(address, 0);
+            httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            server = httpsServer;
+        } else {
+            tempDir = null;
+            tls = null;
+            server = HttpServer.create(address, 0);
+        }
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        publicClients.add(PUBLIC_CLIENT_ID);
+        confidentialClients.put(CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET);
+        server.start();
+    }
+
+    /** Plain http on 127.0.0.1 and a free port. */
+    public static FakeEntra start() throws IOException {
+        return new FakeEntra(false);
+    }
+
+    /** https on 127.0.0.1 and a free port, with a fresh self-signed certificate for localhost. */
+    public static FakeEntra startHttps() throws IOException {
+        return new FakeEntra(true);
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Where the server really listens, e.g. {@code http://127.0.0.1:41234}. */
+    public URI baseUri() {
+        return URI.create((tls == null ? "http" : "https") + "://" + (tls == null ? "127.0.0.1" : "localhost")
+                + ":" + port());
+    }
+
+    /**
+     * The https authority base clients are configured with ({@code MS365_MCP_AUTHORITY_URL}), e.g.
+     * {@code https://localhost:41234}. In http mode nothing listens for TLS there: msal4j insists on
+     * https, so in-process tests route it with {@link MsalLoopbackHttpClient}.
+     */
+    public URI authorityBase() {
+        return URI.create("https://localhost:" + port());
+    }
+
+    /** The https-mode trust store (PKCS12), for {@code -Djavax.net.ssl.trustStore}. */
+    public Path trustStore() {
+        return requireTls().trustStore();
+    }
+
+    public String trustStorePassword() {
+        return requireTls().password();
+    }
+
+    /** A client context that trusts the https-mode certificate, for in-process https clients. */
+    public SSLContext clientSslContext() throws IOException {
+        return requireTls().clientContext();
+    }
+
+    private SelfSignedTls requireTls() {
+        if (tls == null) {
+            throw new IllegalStateException("FakeEntra was started without https; use FakeEntra.startHttps()");
+        }
+        return tls;
+    }
+
+    // ---------------------------------------------------------------- setup
+
+    /** Adds a work account in {@link #TENANT_ID} with a fresh object id. */
+    public synchronized FakeUser addUser(String username) {
+        return addUser(username, TENANT_ID);
+    }
+
+    /** Adds a personal Microsoft account (tenant {@link FakeUser#CONSUMERS_TENANT_ID}). */
+    public synchronized FakeUser addPersonalUser(String username) {
+        return addUser(username, FakeUser.CONSUMERS_TENANT_ID);
+    }
+
+    private FakeUser addUser(String username, String tenantId) {
+        FakeUser user = new FakeUser(username, UUID.randomUUID().toString(), tenantId);
+        users.put(username.toLowerCase(Locale.ROOT), user);
+        return user;
+    }
+
+    public synchronized FakeUser user(String username) {
+        FakeUser user = users.get(username.toLowerCase(Locale.ROOT));
+        if (user == null) {
+            throw new IllegalArgumentException("no such fake user: " + username);
+        }
+        return user;
+    }
+
+    public synchronized void addPublicClient(String clientId) {
+        publicClients.add(clientId);
+    }
+
+    /** Registers a confidential client; also how to model "Allow public client flows" being off. */
+    public synchronized void addConfidentialClient(String clientId, String secret) {
+        confidentialClients.put(clientId, secret);
+    }
+
+    /**
+     * Every new device code is approved by {@code user}, after {@code pendingPolls} token polls were
+     * answered {@code authorization_pending}. Handy for tests and manual runs that cannot call
+     * {@link #approve(String, String)} in between.
+     */
+    public synchronized void autoApprove(String username, int pendingPolls) {
+        this.autoApproveAs = user(username);
+        this.pendingPolls = pendingPolls;
+    }
+
+    /** How many polls are answered {@code authorization_pending} for new device codes. */
+    public synchronized void pendingPolls(int pendingPolls) {
+        this.pendingPolls = pendingPolls;
+    }
+
+    /** The user signs in on the device login page with this code. Polls succeed once the pending polls are used up. */
+    public synchronized void approve(String userCode, String username) {
+        FakeUser user = user(username);
+        DeviceCodeGrant grant = deviceCodes.values().stream().filter(g -> g.userCode.equals(userCode))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown user code " + userCode));
+        grant.approvedBy = user;
+    }
+
+    /** Lifetime of access tokens issued from now on. Below 5 minutes msal4j refreshes on every silent call. */
+    public synchronized void accessTokenLifetime(Duration lifetime) {
+        this.accessTokenLifetime = lifetime;
+    }
+
+    /** The {@code interval} in device code responses: msal4j sleeps that many seconds between polls. */
+    public synchronized void pollIntervalSeconds(int seconds) {
+        this.pollIntervalSeconds = seconds;
+    }
+
+    /** Revokes all refresh tokens of a user (like "revoke sessions" in the portal). */
+    public synchronized void revokeRefreshTokens(String username) {
+        FakeUser user = user(username);
+        refreshTokens.replaceAll((token, rt) -> rt.user().equals(user)
+                ? new RefreshToken(rt.user(), rt.clientId(), RefreshTokenState.REVOKED) : rt);
+    }
+
+    /** The next {@code times} requests to {@code endpoint} are answered with {@code fault}. */
+    public synchronized void failNext(Endpoint endpoint, int times, Fault fault) {
+        Deque<Fault> queue = faults.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(fault);
+        }
+    }
+
+    /**
+     * An access token of {@code username} for our own API (audience {@code api://<apiClientId>}), as an
+     * HTTP front door would receive it: the assertion of an on-behalf-of exchange.
+     */
+    public synchronized String issueUserAssertion(String username, String apiClientId) {
+        FakeUser user = user(username);
+        Instant now = Instant.now();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", "api://" + apiClientId);
+        claims.put("iss", issuer(user.tenantId()));
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("scp", "access_as_user");
+        claims.put("oid", user.objectId());
+        claims.put("tid", user.tenantId());
+        claims.put("preferred_username", user.username());
+        claims.put("uti", randomId());
+        String assertion = jwt(claims);
+        issuedTokens.add(assertion);
+        userAssertions.put(assertion, user);
+        return assertion;
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** Every request received so far, oldest first. */
+    public List<EntraRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<EntraRequest> tokenRequests(String grantType) {
+        return requests.stream().filter(EntraRequest::isTokenRequest)
+                .filter(r -> grantType.equals(r.grantType())).toList();
+    }
+
+    /** Every access, refresh and id token issued so far (to check none of them leaks anywhere). */
+    public List<String> issuedTokens() {
+        return List.copyOf(issuedTokens);
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    /** How many refresh tokens were presented a second time (a lost rotation shows up here). */
+    public synchronized long reusedRefreshTokenCount() {
+        return reusedRefreshTokens;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        if (tempDir != null) {
+            try (Stream<Path> files = Files.walk(tempDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private record Response(int status, Map<String, Object> body, String contentType, String text) {
+        static Response json(int status, Map<String, Object> body) {
+            return new Response(status, body, "application/json; charset=utf-8", null);
+        }
+
+        static Response html(String text) {
+            return new Response(200, null, "text/html; charset=utf-8", text);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery());
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> form = parseForm(body);
+            EntraRequest request = new EntraRequest(exchange.getRequestMethod(), path, query, form,
+                    exchange.getRequestHeaders().getFirst("Host"));
+            requests.add(request);
+            Response response;
+            try {
+                response = route(request);
+            } catch (RuntimeException e) {
+                response = Response.json(500, error("server_error", "AADSTS90033: fake failed: " + e));
+            }
+            byte[] bytes = response.text() != null ? response.text().getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(response.body());
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.sendResponseHeaders(response.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private synchronized Response route(EntraRequest request) {
+        String[] segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        String rest = segments.length > 1 ? String.join("/", Arrays.copyOfRange(segments, 1, segments.length)) : "";
+        String tenant = segments.length > 0 ? segments[0] : "";
+        if (request.path().equals("/devicelogin")) {
+            return deviceLoginPage(request);
+        }
+        if (rest.equals("discovery/instance")) {
+            return injected(Endpoint.METADATA).orElseGet(this::instanceDiscovery);
+        }
+        if (rest.equals("v2.0/.well-known/openid-configuration")) {
+            return injected(Endpoint.METADATA).orElseGet(() -> openIdConfiguration(tenant));
+        }
+        if (rest.equals("oauth2/v2.0/devicecode") && request.method().equals("POST")) {
+            return injected(Endpoint.DEVICE_CODE).orElseGet(() -> deviceCode(request));
+        }
+        if (rest.equals("oauth2/v2.0/token") && request.method().equals("POST")) {
+            return injected(Endpoint.TOKEN).orElseGet(() -> token(request));
+        }
+        return Response.json(404, error("not_found", "FakeEntra has no " + request.method() + " " + request.path()));
+    }
+
+    private Optional<Response> injected(Endpoint endpoint) {
+        Deque<Fault> queue = faults.get(endpoint);
+        Fault fault = queue == null ? null : queue.poll();
+        if (fault == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> body = error(fault.error(), fault.description());
+        if (fault.aadstsCode() != 0) {
+            body.put("error_codes", List.of(fault.aadstsCode()));
+        }
+        return Optional.of(Response.json(fault.status(), body));
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    private String issuer(String tenantId) {
+        return authorityBase() + "/" + tenantId + "/v2.0";
+    }
+
+    private Response openIdConfiguration(String tenant) {
+        String base = authorityBase() + "/" + tenant;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("issuer", issuer(tenant.equals("common") || tenant.equals("organizations") ? "{tenantid}" : tenant));
+        body.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
+        body.put("token_endpoint", base + "/oauth2/v2.0/token");
+        body.put("device_authorization_endpoint", base + "/oauth2/v2.0/devicecode");
+        body.put("jwks_uri", base + "/discovery/v2.0/keys");
+        body.put("response_types_supported", List.of("code", "id_token", "code id_token"));
+        body.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
+        return Response.json(200, body);
+    }
+
+    private Response instanceDiscovery() {
+        String host = authorityBase().getAuthority();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("preferred_network", host);
+        entry.put("preferred_cache", host);
+        entry.put("aliases", List.of(host));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant_discovery_endpoint", authorityBase() + "/common/v2.0/.well-known/openid-configuration");
+        body.put("api-version", "1.1");
+        body.put("metadata", List.of(entry));
+        return Response.json(200, body);
+    }
+
+    // ---------------------------------------------------------------- device code
+
+    private Response deviceCode(EntraRequest request) {
+        String clientId = request.form().get("client_id");
+        Optional<Response> clientError = publicClientError(clientId);
+        if (clientError.isPresent()) {
+            return clientError.get();
+        }
+        String deviceCode = randomId() + randomId();
+        String userCode = randomUserCode();
+        int lifetime = 900;
+        DeviceCodeGrant grant = new DeviceCodeGrant(clientId, userCode, scopes(request.form().get("scope")),
+                Instant.now().plusSeconds(lifetime), pendingPolls);
+        grant.approvedBy = autoApproveAs;
+        deviceCodes.put(deviceCode, grant);
+        String verificationUri = authorityBase() + "/devicelogin";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user_code", userCode);
+        body.put("device_code", deviceCode);
+        body.put("verification_uri", verificationUri);
+        body.put("expires_in", lifetime);
+        body.put("interval", pollIntervalSeconds);
+        body.put("message", "To sign in, use a web browser to open the page " + verificationUri
+                + " and enter the code " + userCode + " to authenticate.");
+        return Response.json(200, body);
+    }
+
+    /** A manual-run convenience: GET /devicelogin?user_code=...&username=... approves a device code. */
+    private Response deviceLoginPage(EntraRequest request) {
+        String userCode = request.query().get("user_code");
+        String username = request.query().get("username");
+        if (userCode == null || username == null) {
+            return Response.html("<p>FakeEntra: open /devicelogin?user_code=CODE&amp;username=USER to approve.</p>");
+        }
+        try {
+            approve(userCode, username);
+            return Response.html("<p>Approved " + userCode + " as " + username + ". Return to your application.</p>");
+        } catch (IllegalArgumentException e) {
+            return new Response(400, null, "text/html; charset=utf-8", "<p>" + e.getMessage() + "</p>");
+        }
+    }
+
+    private Response redeemDeviceCode(EntraRequest request) {
+        String code = request.form().getOrDefault("device_code", request.form().get("code"));
+        DeviceCodeGrant grant = code == null ? null : deviceCodes.get(code);
+        if (grant == null || grant.redeemed || !grant.clientId.equals(request.form().get("client_id"))) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS70000: The provided value for the 'device_code' is not valid."));
+        }
+        if (Instant.now().isAfter(grant.expiresAt)) {
+            return Response.json(400, error("expired_token", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired."));
+        }
+        if (grant.approvedBy == null || grant.pendingPollsLeft > 0) {
+            grant.pendingPollsLeft = Math.max(0, grant.pendingPollsLeft - 1);
+            return Response.json(400, error("authorization_pending",
+                    "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling."));
+        }
+        grant.redeemed = true;
+        Set<String> scopes = request.form().containsKey("scope") ? scopes(request.form().get("scope")) : grant.scopes;
+        return Response.json(200, userTokens(grant.approvedBy, grant.clientId, scopes, request));
+    }
+
+    // ---------------------------------------------------------------- token endpoint
+
+    private Response token(EntraRequest request) {
+        String grantType = request.grantType();
+        if (grantType == null) {
+            return Response.json(400, error("invalid_request",
+                    "AADSTS900144: The request body must contain the following parameter: 'grant_type'."));
+        }
+        return switch (grantType) {
+            case "device_code", "urn:ietf:params:oauth:grant-type:device_code" -> publicClientError(request.form().get("client_id"))
+                    .orElseGet(() -> redeemDeviceCode(request));
+            case "refresh_token" -> refresh(request);
+            case "client_credentials" -> confidentialClientError(request).orElseGet(() -> clientCredentials(request));
+            case JWT_BEARER -> confidentialClientError(request).orElseGet(() -> onBehalfOf(request));
+            default -> Response.json(400, error("unsupported_grant_type",
+                    "AADSTS70003: The app requested an unsupported grant type '" + grantType + "'."));
+        };
+    }
+
+    private Response refresh(EntraRequest request) {
+        String clientId = request.form().get("client_id");
+        Optional<Response> clientError = request.form().containsKey("client_secret")
+                ? confidentialClientError(request) : publicClientError(clientId);
+        if (clientError.isPresent()) {
+            return clientError.get();
+        }
+        String presented = request.form().get("refresh_token");
+        RefreshToken rt = presented == null ? null : refreshTokens.get(presented);
+        if (rt == null || !rt.clientId().equals(clientId)) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS9002313: Invalid request. Request is malformed or invalid."));
+        }
+        switch (rt.state()) {
+            case USED -> {
+                reusedRefreshTokens++;
+                return Response.json(400, error("invalid_grant",
+                        "AADSTS70000: The provided value for 'refresh_token' is not valid: it was already redeemed."));
+            }
+            case REVOKED -> {
+                return Response.json(400, error("invalid_grant",
+                        "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed."));
+            }
+            case ACTIVE -> {
+                refreshTokens.put(presented, new RefreshToken(rt.user(), rt.clientId(), RefreshTokenState.USED));
+                return Response.json(200, userTokens(rt.user(), clientId, scopes(request.form().get("scope")), request));
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private Response clientCredentials(EntraRequest request) {
+        String scope = request.form().getOrDefault("scope", "");
+        // msal4j sends "openid profile offline_access" along; Entra ignores those here.
+        List<String> resources = scopes(scope).stream()
+                .filter(s -> !Set.of("openid", "profile", "offline_access").contains(s)).toList();
+        if (resources.size() != 1 || !resources.getFirst().endsWith("/.default")) {
+            return Response.json(400, error("invalid_scope", "AADSTS1002012: The provided value for scope "
+                    + scope + " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."));
+        }
+        String resource = resources.getFirst();
+        Instant now = Instant.now();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", resource.substring(0, resource.length() - "/.default".length()));
+        claims.put("iss", issuer(TENANT_ID));
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(accessTokenLifetime).getEpochSecond());
+        claims.put("appid", request.form().get("client_id"));
+        claims.put("tid", TENANT_ID);
+        claims.put("roles", List.of("User.Read.All", "Mail.Read"));
+        claims.put("uti", randomId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token_type", "Bearer");
+        body.put("expires_in", accessTokenLifetime.toSeconds());
+        body.put("ext_expires_in", accessTokenLifetime.toSeconds());
+        String accessToken = jwt(claims);
+        issuedTokens.add(accessToken);
+        body.put("access_token", accessToken);
+        return Response.json(200, body);
+    }
+
+    private Response onBehalfOf(EntraRequest request) {
+        if (!"on_behalf_of".equals(request.form().get("requested_token_use"))) {
+            return Response.json(400, error("invalid_request",
+                    "AADSTS90014: The required field 'requested_token_use' is missing from the credential."));
+        }
+        String assertion = request.form().get("assertion");
+        FakeUser user = assertion == null ? null : userAssertions.get(assertion);
+        if (user == null) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS50013: Assertion failed signature validation or is not a token FakeEntra issued."));
+        }
+        return Response.json(200, userTokens(user, request.form().get("client_id"),
+                scopes(request.form().get("scope")), request));
+    }
+
+    private Optional<Response> publicClientError(String clientId) {
+        if (clientId != null && publicClients.contains(clientId)) {
+            return Optional.empty();
+        }
+        if (clientId != null && confidentialClients.containsKey(clientId)) {
+            return Optional.of(Response.json(401, error("invalid_client", "AADSTS7000218: The request body must "
+                    + "contain the following parameter: 'client_assertion' or 'client_secret'.")));
+        }
+        return Optional.of(Response.json(400, error("unauthorized_client", "AADSTS700016: Application with "
+                + "identifier '" + clientId + "' was not found in the directory 'FakeEntra'.")));
+    }
+
+    private Optional<Response> confidentialClientError(EntraRequest request) {
+        String clientId = request.form().get("client_id");
+        String expected = clientId == null ? null : confidentialClients.get(clientId);
+        if (expected == null) {
+            return Optional.of(Response.json(400, error("unauthorized_client", "AADSTS700016: Application with "
+                    + "identifier '" + clientId + "' was not found in the directory 'FakeEntra'.")));
+        }
+        if (!expected.equals(request.form().get("client_secret"))) {
+            return Optional.of(Response.json(401, error("invalid_client",
+                    "AADSTS7000215: Invalid client secret provided.")));
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /** Access token (for Graph), rotated refresh token, id_token and client_info for a user. */
+    private Map<String, Object> userTokens(FakeUser user, String clientId, Set<String> requested,
+                                           EntraRequest request) {
+        Set<String> granted = new LinkedHashSet<>(requested);
+        granted.remove("offline_access");
+        Set<String> resourceScopes = granted.stream()
+                .filter(s -> !Set.of("openid", "profile", "email").contains(s))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Instant now = Instant.now();
+        Map<String, Object> at = new LinkedHashMap<>();
+        at.put("aud", GRAPH_AUDIENCE);
+        at.put("iss", issuer(user.tenantId()));
+        at.put("iat", now.getEpochSecond());
+        at.put("exp", now.plus(accessTokenLifetime).getEpochSecond());
+        at.put("appid", clientId);
+        at.put("scp", resourceScopes.stream().map(FakeEntra::shortScope).collect(Collectors.joining(" ")));
+        at.put("oid", user.objectId());
+        at.put("tid", user.tenantId());
+        at.put("upn", user.username());
+        at.put("uti", randomId());
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token_type", "Bearer");
+        body.put("scope", String.join(" ", granted));
+        body.put("expires_in", accessTokenLifetime.toSeconds());
+        body.put("ext_expires_in", accessTokenLifetime.toSeconds());
+        String accessToken = jwt(at);
+        body.put("access_token", accessToken);
+        issuedTokens.add(accessToken);
+        String refreshToken = "rt." + randomId() + randomId();
+        refreshTokens.put(refreshToken, new RefreshToken(user, clientId, RefreshTokenState.ACTIVE));
+        body.put("refresh_token", refreshToken);
+        issuedTokens.add(refreshToken);
+        Map<String, Object> id = new LinkedHashMap<>();
+        id.put("aud", clientId);
+        id.put("iss", issuer(user.tenantId()));
+        id.put("iat", now.getEpochSecond());
+        id.put("nbf", now.getEpochSecond());
+        id.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        id.put("name", user.username());
+        id.put("preferred_username", user.username());
+        id.put("oid", user.objectId());
+        id.put("sub", user.objectId());
+        id.put("tid", user.tenantId());
+        id.put("ver", "2.0");
+        String idToken = jwt(id);
+        body.put("id_token", idToken);
+        issuedTokens.add(idToken);
+        if (!"0".equals(request.form().get("client_info"))) {
+            Map<String, Object> clientInfo = Map.of("uid", user.objectId(), "utid", user.tenantId());
+            body.put("client_info", Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(clientInfo)));
+        }
+        return body;
+    }
+
+    /** {@code https://graph.microsoft.com/Mail.Read} appears in {@code scp} as {@code Mail.Read}. */
+    private static String shortScope(String scope) {
+        int slash = scope.lastIndexOf('/');
+        return slash < 0 ? scope : scope.substring(slash + 1);
+    }
+
+    private static String jwt(Map<String, Object> claims) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"fake\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(JSON.writeValueAsBytes(claims));
+        byte[] signature = new byte[32];
+        RANDOM.nextBytes(signature);
+        return header + "." + payload + "." + b64.encodeToString(signature);
+    }
+
+    private static Map<String, Object> error(String error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description + "\r\nTrace ID: " + UUID.randomUUID()
+                + "\r\nCorrelation ID: " + UUID.randomUUID() + "\r\nTimestamp: " + Instant.now());
+        body.put("timestamp", Instant.now().toString());
+        body.put("trace_id", UUID.randomUUID().toString());
+        body.put("correlation_id", UUID.randomUUID().toString());
+        return body;
+    }
+
+    private static Set<String> scopes(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return new LinkedHashSet<>();
+        }
+        return new LinkedHashSet<>(List.of(scope.strip().split("\\s+")));
+    }
+
+    private static Map<String, String> parseForm(String encoded) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return params;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    private static String randomId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String randomUserCode() {
+        String alphabet = "BCDFGHJKLMNPQRSTVWXZ23456789";
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            code.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return code.toString();
+    }
+
+    // ---------------------------------------------------------------- manual runs
+
+    /**
+     * Starts a fake for manual runs and prints where it listens.
+     * Arguments: {@code [--https] [--user alice@contoso.com]...}. The first user auto-approves every
+     * device code after one pending poll; others can approve at {@code /devicelogin?user_code=&username=}.
+     */
+    public static void main(String[] args) throws Exception {
+        boolean https = List.of(args).contains("--https");
+        List<String> usernames = new ArrayList<>();
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--user")) {
+                usernames.add(args[i + 1]);
+            }
+        }
+        if (usernames.isEmpty()) {
+            usernames.add("alice@contoso.com");
+        }
+        FakeEntra entra = https ? startHttps() : start();
+        usernames.forEach(entra::addUser);
+        entra.autoApprove(usernames.getFirst(), 1);
+        System.out.println("FakeEntra listening at " + entra.baseUri());
+        System.out.println("MS365_MCP_AUTHORITY_URL=" + entra.authorityBase());
+        System.out.println("MS365_MCP_CLIENT_ID=" + PUBLIC_CLIENT_ID);
+        if (https) {
+            System.out.println("-Djavax.net.ssl.trustStore=" + entra.trustStore()
+                    + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword());
+        }
+        System.out.println("Users: " + usernames + " (device codes auto-approved as " + usernames.getFirst() + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(entra::close));
+        Thread.currentThread().join();
+    }
+}
