@@ -1,9 +1,9 @@
 package dev.ms365mcp.stdio;
 
-import dev.ms365mcp.auth.GraphEndpoint;
-import dev.ms365mcp.auth.LoginRequiredTokenProvider;
-import dev.ms365mcp.auth.StaticTokenProvider;
+import dev.ms365mcp.auth.AccountManager;
+import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -42,6 +42,30 @@ public final class StdioMain implements Callable<Integer> {
 
     @Option(names = "--toon", description = "Return results as TOON instead of JSON (fewer tokens).")
     Boolean toon;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    AccountCommand accountCommand;
+
+    /** One account action instead of serving: sign in, out, check, list, choose or remove accounts. */
+    static final class AccountCommand {
+        @Option(names = "--login", description = "Sign in with a device code, wait for it, and exit.")
+        boolean login;
+
+        @Option(names = "--logout", description = "Remove every cached account and exit.")
+        boolean logout;
+
+        @Option(names = "--verify-login", description = "Check the sign-in works and exit (0 = signed in).")
+        boolean verifyLogin;
+
+        @Option(names = "--list-accounts", description = "List cached accounts and exit.")
+        boolean listAccounts;
+
+        @Option(names = "--select-account", paramLabel = "<account>", description = "Make an account (username or id) the default and exit.")
+        String selectAccount;
+
+        @Option(names = "--remove-account", paramLabel = "<account>", description = "Remove an account (username or id) and exit.")
+        String removeAccount;
+    }
 
     private final PrintStream protocolOut;
     private final Map<String, String> env;
@@ -91,23 +115,20 @@ public final class StdioMain implements Callable<Integer> {
             b.toon(toon);
         }
         ToolSettings settings = b.build();
-        GraphEndpoint endpoint = GraphEndpoint.fromEnv(env);
+        AuthSettings auth = AuthSettings.fromEnv(env);
+        TokenProvider tokens = TokenProviders.fromSettings(auth);
+        AccountManager accounts = TokenProviders.accountManager(tokens);
         Ms365Tools tools = Ms365Tools.builder()
                 .settings(settings)
-                .tokenProvider(tokenProvider())
-                .graphRoot(endpoint.graphRoot())
+                .tokenProvider(tokens)
+                .accountManager(accounts)
+                .graphRoot(auth.endpoint().graphRoot())
                 .build();
+        if (accountCommand != null) {
+            return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());
+        }
         serve(tools);
         return 0;
-    }
-
-    private TokenProvider tokenProvider() {
-        String token = env.get("MS365_MCP_OAUTH_TOKEN");
-        if (token != null && !token.isBlank()) {
-            return new StaticTokenProvider(token);
-        }
-        return new LoginRequiredTokenProvider("Not signed in to Microsoft 365. Set MS365_MCP_OAUTH_TOKEN to a Graph "
-                + "access token in the MCP client's server configuration, then restart the server.");
     }
 
     /** Serves until stdin ends (the client is gone), then closes the session. */

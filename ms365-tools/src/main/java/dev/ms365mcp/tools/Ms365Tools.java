@@ -1,6 +1,8 @@
 package dev.ms365mcp.tools;
 
+import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.tools.accounts.AccountTools;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.execution.ToolExecutor;
@@ -16,6 +18,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,9 +46,12 @@ public final class Ms365Tools {
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
+        if (b.accounts != null) {
+            new AccountTools(b.accounts, this::requiredScopes).tools().forEach(b.localTools::putIfAbsent);
+        }
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         this.tools = selection.select(b.catalog.tools());
-        this.byName = tools.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
+        this.byName = tools.stream().collect(Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
                 b.localTools);
     }
@@ -55,6 +63,11 @@ public final class Ms365Tools {
     /** The tools this configuration offers, in catalog order. */
     public List<ToolDef> tools() {
         return tools;
+    }
+
+    /** The delegated scopes the offered tools need: what a login asks consent for. */
+    public Set<String> requiredScopes() {
+        return tools.stream().flatMap(t -> t.scopes().stream()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -123,6 +136,7 @@ public final class Ms365Tools {
         private URI graphRoot = URI.create(DEFAULT_GRAPH_ROOT);
         private Catalog catalog = Catalog.builtIn();
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
+        private AccountManager accounts;
 
         private Builder() {
         }
@@ -146,6 +160,12 @@ public final class Ms365Tools {
         /** Graph root without version, e.g. {@code https://graph.microsoft.com} (national clouds, tests). */
         public Builder graphRoot(URI graphRoot) {
             this.graphRoot = Objects.requireNonNull(graphRoot);
+            return this;
+        }
+
+        /** Offers the account tools (login, logout, list-accounts...) over this account manager. */
+        public Builder accountManager(AccountManager accounts) {
+            this.accounts = accounts;
             return this;
         }
 

@@ -238,14 +238,17 @@ final class CatalogReader {
         return Collections.unmodifiableSet(out);
     }
 
-    /** {@code mailFolderId} becomes {@code "Mail folder ID"}: path parameters describe themselves. */
+    /**
+     * Describes a path parameter from its name: {@code mailFolderId} is just "ID" (the name already
+     * says whose; tools/list pays for every byte), other names read as words.
+     */
     static String humanize(String arg) {
-        String words = arg.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-        if (words.endsWith(" id")) {
-            words = words.substring(0, words.length() - 3) + " ID";
-        } else if (words.equals("id")) {
-            words = "ID";
+        if (arg.endsWith("Id") || arg.equals("id")) {
+            return "ID";
         }
+        String words = arg.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
         return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 }

@@ -10,13 +10,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Makes a Graph answer cheap for a model to read: compact JSON (or TOON), {@code @odata.*}
- * annotations dropped except the links needed to continue paging, and a size cap that cuts whole
+ * annotations dropped except ETags and the links needed to continue paging, and a size cap that cuts whole
  * items from a collection and says so, rather than breaking the JSON.
  */
 final class ResultShaper {
 
     static final String NEXT_LINK = "@odata.nextLink";
     static final String DELTA_LINK = "@odata.deltaLink";
+    /** Kept on every item: Planner (and If-Match on any write) needs the item's current ETag. */
+    static final String ETAG = "@odata.etag";
 
     private final JsonMapper json;
     private final boolean toon;
@@ -83,7 +85,10 @@ final class ResultShaper {
         return toon ? JToon.encodeJson(compact) : compact;
     }
 
-    /** Drops {@code @odata.*} and {@code x@odata.*} members; at the top keeps the next and delta links. */
+    /**
+     * Drops {@code @odata.*} and {@code x@odata.*} members, except ETags (needed for If-Match) and, at
+     * the top, the next and delta links.
+     */
     static JsonNode withoutAnnotations(JsonNode node, boolean top) {
         if (node instanceof ObjectNode obj) {
             ObjectNode copy = obj.deepCopy();
@@ -91,7 +96,7 @@ final class ResultShaper {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String k = e.getKey();
-                boolean keep = top && (k.equals(NEXT_LINK) || k.equals(DELTA_LINK));
+                boolean keep = k.equals(ETAG) || top && (k.equals(NEXT_LINK) || k.equals(DELTA_LINK));
                 if (!keep && k.contains("@odata.")) {
                     it.remove();
                 } else {

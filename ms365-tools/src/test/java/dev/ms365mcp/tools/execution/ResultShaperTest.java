@@ -17,13 +17,13 @@ class ResultShaperTest {
     }
 
     @Test
-    void dropsAnnotationsButKeepsPagingLinks() {
+    void dropsAnnotationsButKeepsETagsAndPagingLinks() {
         String out = new ResultShaper(JSON, false, 10_000).shapeJson(json("""
                 {"@odata.context":"ctx","@odata.nextLink":"next","@odata.deltaLink":"delta",
-                 "value":[{"@odata.etag":"e","id":"1","attachments@odata.navigationLink":"x",
+                 "value":[{"@odata.etag":"e","@odata.type":"#m","id":"1","attachments@odata.navigationLink":"x",
                            "from":{"@odata.type":"#t","emailAddress":{"address":"a@b.example"}}}]}
                 """));
-        assertThat(out).isEqualTo("{\"@odata.nextLink\":\"next\",\"@odata.deltaLink\":\"delta\",\"value\":[{\"id\":\"1\","
+        assertThat(out).isEqualTo("{\"@odata.nextLink\":\"next\",\"@odata.deltaLink\":\"delta\",\"value\":[{\"@odata.etag\":\"e\",\"id\":\"1\","
                 + "\"from\":{\"emailAddress\":{\"address\":\"a@b.example\"}}}]}");
     }
 
