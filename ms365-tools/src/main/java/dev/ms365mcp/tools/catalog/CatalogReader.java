@@ -249,6 +249,4 @@ final class CatalogReader {
         String words = arg.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
         return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
-        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
-    }
 }
