@@ -197,6 +197,8 @@ public final class TeamsMessages {
     /** A small, forgiving HTML-to-text walker: tags it does not know only separate words. */
     private static final class HtmlText {
 
+        /** Longest tag looked for: a stray {@code <} costs at most this much scanning. */
+        private static final int MAX_TAG = 4_096;
         private static final Pattern TAG = Pattern.compile("<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>");
         private static final Pattern ATTR = Pattern.compile("([^\\s=/>]+)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+)))?");
         private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});");
@@ -252,7 +254,7 @@ public final class TeamsMessages {
                 } else if (html.startsWith("<!", lt) || html.startsWith("<?", lt)) {
                     int end = html.indexOf('>', lt);
                     i = end < 0 ? n : end + 1;
-                } else if (tag.region(lt, n).lookingAt()) {
+                } else if (tag.region(lt, Math.min(n, lt + MAX_TAG)).lookingAt()) {
                     tag(tag.group(1).equals("/"), tag.group(2).toLowerCase(Locale.ROOT), tag.group(3));
                     i = tag.end();
                 } else {

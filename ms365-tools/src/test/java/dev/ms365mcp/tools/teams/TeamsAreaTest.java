@@ -41,7 +41,7 @@ class TeamsAreaTest {
     void everyToolThatReadsOrWritesMessagesIsMarked() {
         List<String> marked = Catalog.builtIn().tools().stream().filter(t -> "teams".equals(t.messages()))
                 .map(ToolDef::name).toList();
-        assertThat(marked).containsExactlyInAnyOrder("list-chat-messages", "get-chat-message", "update-chat-message",
+        assertThat(marked).containsExactlyInAnyOrder("list-chats", "get-chat", "list-chat-messages", "get-chat-message", "update-chat-message",
                 "send-chat-message", "list-channel-messages", "get-channel-message", "update-channel-message",
                 "send-channel-message", "reply-to-channel-message", "list-channel-message-replies",
                 "update-channel-message-reply", "list-chat-message-replies", "reply-to-chat-message",
