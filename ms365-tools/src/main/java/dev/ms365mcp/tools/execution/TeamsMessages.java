@@ -197,6 +197,20 @@ public final class TeamsMessages {
     /** A small, forgiving HTML-to-text walker: tags it does not know only separate words. */
     private static final class HtmlText {
 
+        /** An open list: numbered or bulleted, and the next number. */
+        private static final class ListLevel {
+            final boolean ordered;
+            int next = 1;
+
+            ListLevel(boolean ordered) {
+                this.ordered = ordered;
+            }
+        }
+
+        /** An open link: its address and where its text starts in the output. */
+        private record Link(String href, int start) {
+        }
+
         /** Longest tag looked for: a stray {@code <} costs at most this much scanning. */
         private static final int MAX_TAG = 4_096;
         private static final Pattern TAG = Pattern.compile("<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>");
@@ -219,8 +233,8 @@ public final class TeamsMessages {
         private final Map<String, String> attachments;
         private final Map<String, String> unused;
         private final StringBuilder out = new StringBuilder();
-        private final Deque<int[]> lists = new ArrayDeque<>(); // {ordered ? 1 : 0, next number}
-        private final Deque<Object[]> links = new ArrayDeque<>(); // {href, start offset}
+        private final Deque<ListLevel> lists = new ArrayDeque<>();
+        private final Deque<Link> links = new ArrayDeque<>();
         private int breaks; // line breaks owed before the next text (0, 1 or 2)
         private boolean space; // a space owed before the next text
         private boolean marker; // a list or heading marker was just written: its line continues
@@ -310,15 +324,15 @@ public final class TeamsMessages {
                     if (closing) {
                         lists.poll();
                     } else {
-                        lists.push(new int[] {name.equals("ol") ? 1 : 0, 1});
+                        lists.push(new ListLevel(name.equals("ol")));
                     }
                 }
                 case "li" -> {
                     lineBreak(1);
                     if (!closing) {
-                        int[] list = lists.isEmpty() ? new int[] {0, 1} : lists.peek();
+                        ListLevel list = lists.isEmpty() ? new ListLevel(false) : lists.peek();
                         String indent = "  ".repeat(Math.max(0, lists.size() - 1));
-                        emit(indent + (list[0] == 1 ? (list[1]++) + ". " : "- "));
+                        emit(indent + (list.ordered ? (list.next++) + ". " : "- "));
                         marker = true;
                     }
                 }
@@ -359,7 +373,7 @@ public final class TeamsMessages {
                     if (closing) {
                         closeLink();
                     } else {
-                        links.push(new Object[] {attrs.getOrDefault("href", ""), out.length()});
+                        links.push(new Link(attrs.getOrDefault("href", "").strip(), out.length()));
                     }
                 }
                 case "at" -> {
@@ -411,12 +425,12 @@ public final class TeamsMessages {
         }
 
         private void closeLink() {
-            Object[] link = links.poll();
+            Link link = links.poll();
             if (link == null) {
                 return;
             }
-            String href = ((String) link[0]).strip();
-            int start = Math.min((int) link[1], out.length());
+            String href = link.href();
+            int start = Math.min(link.start(), out.length());
             String label = out.substring(start).strip();
             if (href.isEmpty() || href.startsWith("javascript:") || label.contains(href)
                     || href.equals("mailto:" + label) || href.equals("tel:" + label)) {
