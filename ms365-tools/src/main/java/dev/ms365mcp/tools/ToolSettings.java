@@ -19,12 +19,22 @@ import java.util.regex.PatternSyntaxException;
  * @param htmlBodies       message bodies as HTML instead of text ({@code MS365_MCP_BODY_FORMAT=html})
  * @param toon             results as TOON instead of JSON ({@code MS365_MCP_OUTPUT_FORMAT=toon})
  * @param maxResultChars   results longer than this are cut with a note ({@code MS365_MCP_MAX_RESULT_CHARS})
+ * @param messageSignoffPrefix text put before every Teams message sent ({@code MS365_MCP_MESSAGE_SIGNOFF_PREFIX}),
+ *                         empty for none; {@code \n} in the variable stands for a line break
+ * @param messageSignoffSuffix text put after every Teams message sent ({@code MS365_MCP_MESSAGE_SIGNOFF_SUFFIX}),
+ *                         e.g. {@code \n\n— sent by my assistant}; empty for none
  */
 public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledTools, int maxPages, int maxItems,
-        int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars) {
+        int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars, String messageSignoffPrefix,
+        String messageSignoffSuffix) {
+
+    public ToolSettings {
+        messageSignoffPrefix = messageSignoffPrefix == null ? "" : messageSignoffPrefix;
+        messageSignoffSuffix = messageSignoffSuffix == null ? "" : messageSignoffSuffix;
+    }
 
     public static ToolSettings defaults() {
-        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000);
+        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, "", "");
     }
 
     /** Reads the environment variables named on the record; a malformed value fails with one clear line. */
@@ -39,7 +49,9 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
                 integer(env, "MS365_MCP_GRAPH_MAX_RETRIES", d.maxRetries, 0),
                 choice(env, "MS365_MCP_BODY_FORMAT", Set.of("text", "html"), "text").equals("html"),
                 choice(env, "MS365_MCP_OUTPUT_FORMAT", Set.of("json", "toon"), "json").equals("toon"),
-                integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000));
+                integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000),
+                lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_PREFIX")),
+                lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_SUFFIX")));
     }
 
     public Builder toBuilder() {
@@ -51,6 +63,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
         private boolean orgMode, readOnly, htmlBodies, toon;
         private Pattern enabledTools;
         private int maxPages, maxItems, maxRetries, maxResultChars;
+        private String messageSignoffPrefix, messageSignoffSuffix;
 
         private Builder(ToolSettings s) {
             orgMode = s.orgMode;
@@ -62,6 +75,8 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
             htmlBodies = s.htmlBodies;
             toon = s.toon;
             maxResultChars = s.maxResultChars;
+            messageSignoffPrefix = s.messageSignoffPrefix;
+            messageSignoffSuffix = s.messageSignoffSuffix;
         }
 
         public Builder orgMode(boolean v) { orgMode = v; return this; }
@@ -73,10 +88,12 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
         public Builder htmlBodies(boolean v) { htmlBodies = v; return this; }
         public Builder toon(boolean v) { toon = v; return this; }
         public Builder maxResultChars(int v) { maxResultChars = v; return this; }
+        public Builder messageSignoffPrefix(String v) { messageSignoffPrefix = v; return this; }
+        public Builder messageSignoffSuffix(String v) { messageSignoffSuffix = v; return this; }
 
         public ToolSettings build() {
             return new ToolSettings(orgMode, readOnly, enabledTools, maxPages, maxItems, maxRetries, htmlBodies, toon,
-                    maxResultChars);
+                    maxResultChars, messageSignoffPrefix, messageSignoffSuffix);
         }
     }
 
@@ -91,6 +108,11 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
             throw new IllegalArgumentException("ENABLED_TOOLS is not a valid regular expression: "
                     + e.getDescription() + " near index " + e.getIndex() + " of '" + value + "'");
         }
+    }
+
+    /** A sign-off as configured: unset is empty, and the two characters {@code \n} stand for a line break. */
+    private static String lineBreaks(String v) {
+        return v == null ? "" : v.replace("\\n", "\n");
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean dflt) {

@@ -40,9 +40,9 @@ public final class ToolHarness implements AutoCloseable {
         return tools.call(tool, args);
     }
 
-    /** The text of a result's first content item. */
+    /** The text of a result's first content item (for other content, e.g. a resource, its description). */
     public static String text(CallToolResult result) {
-        return ((TextContent) result.content().get(0)).text();
+        return result.content().get(0) instanceof TextContent t ? t.text() : String.valueOf(result.content().get(0));
     }
 
     @Override

@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
  * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
- * params, body, contentType, response, presets}. Path placeholders are argument names
+ * params, body, contentType, response, presets, messages}. Path placeholders are argument names
  * ({@code /me/messages/{messageId}}) and become required string arguments. {@code params} lists
  * shared parameters by name ({@code "top"}; {@code "~skip"}: accepted but not listed), groups of
  * them ({@code "@list"}), or inline
@@ -151,7 +151,16 @@ final class CatalogReader {
                 row.path("destructive").asBoolean(method == HttpMethod.DELETE),
                 List.copyOf(params), row.path("contentType").asString("application/json"),
                 ResponseKind.valueOf(row.path("response").asString("json").toUpperCase(Locale.ROOT)),
-                presets, InputSchemas.of(json, params));
+                presets, InputSchemas.of(json, params),
+                row.has("messages") ? messages(row.path("messages").asString()) : null);
+    }
+
+    /** The message kinds the executor knows how to adapt (see {@link ToolDef#messages()}). */
+    private static String messages(String kind) {
+        if (!kind.equals("teams")) {
+            throw new IllegalArgumentException("unknown messages kind '" + kind + "' (known: teams)");
+        }
+        return kind;
     }
 
     /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */

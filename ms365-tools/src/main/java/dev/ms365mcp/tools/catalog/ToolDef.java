@@ -22,10 +22,14 @@ import tools.jackson.databind.node.ObjectNode;
  * @param response    how the response body is read
  * @param presets     preset names this tool belongs to
  * @param inputSchema the JSON Schema clients see
+ * @param messages    message bodies the executor adapts both ways, or {@code null}: {@code "teams"} =
+ *                    Teams chat/channel messages (HTML bodies read as text; sent text kept safe and
+ *                    signed off, see {@code TeamsMessages})
  */
 public record ToolDef(String name, String area, HttpMethod method, String path, String apiVersion, String description,
         List<String> scopes, List<String> altScopes, boolean orgOnly, boolean readOnly, boolean destructive,
-        List<Param> params, String contentType, ResponseKind response, Set<String> presets, ObjectNode inputSchema) {
+        List<Param> params, String contentType, ResponseKind response, Set<String> presets, ObjectNode inputSchema,
+        String messages) {
 
     public enum HttpMethod {
         GET, POST, PATCH, PUT, DELETE, LOCAL

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,10 +28,12 @@ final class GraphCallFactory {
 
     private final JsonMapper json;
     private final boolean htmlBodies;
+    private final TeamsMessages teamsMessages;
 
-    GraphCallFactory(JsonMapper json, boolean htmlBodies) {
+    GraphCallFactory(JsonMapper json, boolean htmlBodies, TeamsMessages teamsMessages) {
         this.json = json;
         this.htmlBodies = htmlBodies;
+        this.teamsMessages = teamsMessages;
     }
 
     GraphCall build(ToolDef tool, Map<String, Object> args) {
@@ -110,6 +113,9 @@ final class GraphCallFactory {
             throw new InvalidArgumentException("Argument 'body' of " + tool.name() + " must be a string ("
                     + tool.contentType() + ").");
         }
+        if ("teams".equals(tool.messages())) {
+            return json.writeValueAsBytes(teamsMessages.outgoing(teamsBody(value), tool.method() == HttpMethod.POST));
+        }
         if (value instanceof String s) {
             // Some clients send the object as JSON text; accept it when it parses.
             try {
@@ -120,5 +126,20 @@ final class GraphCallFactory {
             }
         }
         return json.writeValueAsBytes(value);
+    }
+
+    /** A Teams message request: an object, the object as JSON text, or just the message's text. */
+    private JsonNode teamsBody(Object value) {
+        if (value instanceof String s) {
+            if (s.strip().startsWith("{")) {
+                try {
+                    return json.readTree(s);
+                } catch (JacksonException e) {
+                    // not JSON after all: the text of the message
+                }
+            }
+            return teamsMessages.fromText(s);
+        }
+        return json.valueToTree(value);
     }
 }

@@ -43,6 +43,7 @@ public final class ToolExecutor {
     private final GraphCallFactory calls;
     private final ResultShaper shaper;
     private final GraphErrorMessages errors;
+    private final TeamsMessages teamsMessages;
 
     private final Map<String, LocalTool> localTools;
 
@@ -51,7 +52,8 @@ public final class ToolExecutor {
         this.settings = settings;
         this.tokens = tokens;
         this.graph = graph;
-        this.calls = new GraphCallFactory(json, settings.htmlBodies());
+        this.teamsMessages = new TeamsMessages(settings.messageSignoffPrefix(), settings.messageSignoffSuffix());
+        this.calls = new GraphCallFactory(json, settings.htmlBodies(), teamsMessages);
         this.shaper = new ResultShaper(json, settings.toon(), settings.maxResultChars());
         this.errors = new GraphErrorMessages(json, settings.maxRetries());
     }
@@ -104,7 +106,7 @@ public final class ToolExecutor {
         }
         if (tool.response() == ResponseKind.JSON && response.contentType().contains("json")) {
             try {
-                return text(shaper.shapeJson(json.readTree(response.body())));
+                return text(shaper.shapeJson(readable(tool, json.readTree(response.body()))));
             } catch (JacksonException e) {
                 return error("Microsoft Graph sent a response that is not valid JSON (HTTP " + response.status() + ").");
             }
@@ -166,7 +168,12 @@ public final class ToolExecutor {
         if (stoppedBy != null) {
             out.put("note", "Fetched " + all.size() + " items in " + pages + " pages and stopped at " + stoppedBy + ".");
         }
-        return text(shaper.shapeJson(out));
+        return text(shaper.shapeJson(readable(tool, out)));
+    }
+
+    /** Message bodies as text for rows that carry Teams messages, unless HTML bodies were asked for. */
+    private JsonNode readable(ToolDef tool, JsonNode answer) {
+        return "teams".equals(tool.messages()) && !settings.htmlBodies() ? teamsMessages.readable(answer) : answer;
     }
 
     private static ArrayNode items(JsonNode page) {
