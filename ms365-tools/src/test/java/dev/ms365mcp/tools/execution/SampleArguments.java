@@ -29,6 +29,8 @@ final class SampleArguments {
                         args.put("top", 5);
                     } else if (p.name().equals("select")) {
                         args.put("select", "id,displayName");
+                    } else if (p.required()) {
+                        args.put(p.name(), sample(p.schema()));
                     }
                 }
                 case HEADER -> {
