@@ -19,12 +19,14 @@ import java.util.regex.PatternSyntaxException;
  * @param htmlBodies       message bodies as HTML instead of text ({@code MS365_MCP_BODY_FORMAT=html})
  * @param toon             results as TOON instead of JSON ({@code MS365_MCP_OUTPUT_FORMAT=toon})
  * @param maxResultChars   results longer than this are cut with a note ({@code MS365_MCP_MAX_RESULT_CHARS})
+ * @param localFiles       tools may write files on this machine ({@code download-bytes-to-file}); off by
+ *                         default, switched on by a launcher whose user runs it locally (STDIO)
  */
 public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledTools, int maxPages, int maxItems,
-        int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars) {
+        int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars, boolean localFiles) {
 
     public static ToolSettings defaults() {
-        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000);
+        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, false);
     }
 
     /** Reads the environment variables named on the record; a malformed value fails with one clear line. */
@@ -39,7 +41,8 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
                 integer(env, "MS365_MCP_GRAPH_MAX_RETRIES", d.maxRetries, 0),
                 choice(env, "MS365_MCP_BODY_FORMAT", Set.of("text", "html"), "text").equals("html"),
                 choice(env, "MS365_MCP_OUTPUT_FORMAT", Set.of("json", "toon"), "json").equals("toon"),
-                integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000));
+                integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000),
+                d.localFiles);
     }
 
     public Builder toBuilder() {
@@ -48,7 +51,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
 
     /** Changes some settings of a copy; flags on the command line override the environment this way. */
     public static final class Builder {
-        private boolean orgMode, readOnly, htmlBodies, toon;
+        private boolean orgMode, readOnly, htmlBodies, toon, localFiles;
         private Pattern enabledTools;
         private int maxPages, maxItems, maxRetries, maxResultChars;
 
@@ -62,6 +65,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
             htmlBodies = s.htmlBodies;
             toon = s.toon;
             maxResultChars = s.maxResultChars;
+            localFiles = s.localFiles;
         }
 
         public Builder orgMode(boolean v) { orgMode = v; return this; }
@@ -73,10 +77,11 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
         public Builder htmlBodies(boolean v) { htmlBodies = v; return this; }
         public Builder toon(boolean v) { toon = v; return this; }
         public Builder maxResultChars(int v) { maxResultChars = v; return this; }
+        public Builder localFiles(boolean v) { localFiles = v; return this; }
 
         public ToolSettings build() {
             return new ToolSettings(orgMode, readOnly, enabledTools, maxPages, maxItems, maxRetries, htmlBodies, toon,
-                    maxResultChars);
+                    maxResultChars, localFiles);
         }
     }
 

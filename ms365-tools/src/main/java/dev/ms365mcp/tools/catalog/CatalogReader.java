@@ -26,8 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
  * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
- * params, body, contentType, response, presets}. Path placeholders are argument names
- * ({@code /me/messages/{messageId}}) and become required string arguments. {@code params} lists
+ * params, body, contentType, response, presets, workbookSession, scopesFromTarget}. Path placeholders
+ * are argument names ({@code /me/messages/{messageId}}) and become required string arguments, described
+ * automatically unless the file's {@code params} define one of that name with {@code "in": "path"} (then
+ * that definition serves every row of the file, e.g. a path {@code format}). {@code params} lists
  * shared parameters by name ({@code "top"}; {@code "~skip"}: accepted but not listed), groups of
  * them ({@code "@list"}), or inline
  * definitions ({@code {"name": ..., "in": "query", "type": ..., "description": ...}}). Inside a
@@ -119,7 +121,13 @@ final class CatalogReader {
         });
         while (m.find()) {
             String arg = m.group(1);
-            if (!explicitPath.contains(arg)) {
+            if (explicitPath.contains(arg)) {
+                continue;
+            }
+            JsonNode shared = sharedParams.path(arg);
+            if (shared instanceof ObjectNode def && "path".equals(def.path("in").asString())) {
+                params.add(param(arg, def));
+            } else {
                 ObjectNode schema = json.createObjectNode().put("type", "string").put("description", humanize(arg));
                 params.add(new Param(arg, Location.PATH, arg, null, true, true, schema));
             }
@@ -145,13 +153,27 @@ final class CatalogReader {
 
         boolean readOnly = row.path("readOnly").asBoolean(method == HttpMethod.GET || method == HttpMethod.LOCAL);
         Set<String> presets = row.has("presets") ? strings(row.path("presets")) : areaPresets;
+        List<String> scopes = List.copyOf(strings(row.path("scopes")));
+        boolean workbookSession = row.path("workbookSession").asBoolean(false);
+        boolean scopesFromTarget = row.path("scopesFromTarget").asBoolean(false);
+        if (workbookSession && !path.contains("/workbook/")) {
+            throw new IllegalArgumentException("workbookSession needs a path below .../workbook/");
+        }
+        if (scopesFromTarget && !scopes.isEmpty()) {
+            throw new IllegalArgumentException("scopesFromTarget and scopes exclude each other");
+        }
+        for (Param p : params) {
+            if (Param.GRAPH_PATH.equals(p.format()) && !path.equals("/{" + p.name() + "}")) {
+                throw new IllegalArgumentException("a " + Param.GRAPH_PATH + " parameter must be the whole path");
+            }
+        }
         return new ToolDef(name, area, method, path, version, required(row, "description"),
-                List.copyOf(strings(row.path("scopes"))), List.copyOf(strings(row.path("altScopes"))),
+                scopes, List.copyOf(strings(row.path("altScopes"))),
                 row.path("orgOnly").asBoolean(false), readOnly,
                 row.path("destructive").asBoolean(method == HttpMethod.DELETE),
                 List.copyOf(params), row.path("contentType").asString("application/json"),
-                ResponseKind.valueOf(row.path("response").asString("json").toUpperCase(Locale.ROOT)),
-                presets, InputSchemas.of(json, params));
+                ResponseKind.of(row.path("response").asString("json")),
+                presets, InputSchemas.of(json, params), workbookSession, scopesFromTarget);
     }
 
     /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */
