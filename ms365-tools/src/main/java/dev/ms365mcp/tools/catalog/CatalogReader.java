@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * automatically unless the file's {@code params} define one of that name with {@code "in": "path"} (then
  * that definition serves every row of the file, e.g. a path {@code format}). {@code params} lists
  * shared parameters by name ({@code "top"}; {@code "~skip"}: accepted but not listed), groups of
- * them ({@code "@list"}), or inline
+ * them ({@code "@list"}; a name mentioned earlier in the row keeps its first form), or inline
  * definitions ({@code {"name": ..., "in": "query", "type": ..., "description": ...}}). Inside a
  * body schema, {@code "@fragment"} (or {@code {"@": "fragment", ...overrides}}) stands for a shared
  * schema fragment, expanded here so the listed schema has no {@code $ref}.
@@ -137,17 +137,19 @@ final class CatalogReader {
             params.add(new Param("body", Location.BODY, "body", null, !body.path("optional").asBoolean(false), true,
                     expandFragments(withoutKeys(resolve(body), Set.of("optional")))));
         }
+        Set<String> named = new java.util.HashSet<>();
+        params.forEach(p -> named.add(p.name()));
         for (JsonNode p : row.path("params")) {
             if (p.isString() && p.asString().startsWith("@")) {
                 JsonNode group = groups.path(p.asString().substring(1));
                 if (!group.isArray()) {
                     throw new IllegalArgumentException("unknown parameter group " + p.asString());
                 }
-                group.forEach(g -> params.add(sharedParam(g.asString())));
+                group.forEach(g -> addOnce(params, named, sharedParam(g.asString())));
             } else if (p.isString()) {
-                params.add(sharedParam(p.asString()));
+                addOnce(params, named, sharedParam(p.asString()));
             } else {
-                params.add(param(required(p, "name"), (ObjectNode) p));
+                addOnce(params, named, param(required(p, "name"), (ObjectNode) p));
             }
         }
 
@@ -174,6 +176,16 @@ final class CatalogReader {
                 List.copyOf(params), row.path("contentType").asString("application/json"),
                 ResponseKind.of(row.path("response").asString("json")),
                 presets, InputSchemas.of(json, params), workbookSession, scopesFromTarget);
+    }
+
+    /**
+     * The first mention of a name wins: {@code ["top", "@odata"]} lists {@code top} and takes the rest of
+     * the group as it is (e.g. accepted but not listed).
+     */
+    private static void addOnce(List<Param> params, Set<String> named, Param p) {
+        if (named.add(p.name())) {
+            params.add(p);
+        }
     }
 
     /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */

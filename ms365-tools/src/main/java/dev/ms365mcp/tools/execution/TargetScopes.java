@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The scopes of a call whose row declares none ({@code download-bytes}, {@code graph-batch}...): those
- * of the catalog row that reaches the same Graph endpoint — the row, same method preferred, whose path
+ * of the catalog row that reaches the same Graph endpoint — the row of the same method whose path
  * template matches the most leading segments of the target ({@code /drives/x/items/y/content} is read
  * with {@code /drives/{driveId}/items/{driveItemId}}'s scopes). With no match: {@code User.Read}, which
  * still yields a token carrying every permission already consented for Graph.
@@ -40,16 +40,13 @@ final class TargetScopes {
             target.remove(0);
         }
         Template best = best(method, target);
-        if (best == null) {
-            best = best(null, target);
-        }
         return best == null ? FALLBACK : best.scopes();
     }
 
     private Template best(String method, List<String> target) {
         Template best = null;
         for (Template t : templates) {
-            if ((method == null || t.method().equals(method)) && matchesPrefix(t, target)
+            if (t.method().equals(method) && matchesPrefix(t, target)
                     && (best == null || t.segments().size() > best.segments().size())) {
                 best = t;
             }
