@@ -124,7 +124,14 @@ final class JsonBatch {
                 note = "The follow-up batch for throttled requests failed: " + errors.describe(tool, response);
                 break;
             }
-            for (JsonNode answer : json.readTree(response.body()).path("responses")) {
+            JsonNode answered;
+            try {
+                answered = json.readTree(response.body());
+            } catch (JacksonException e) {
+                return ToolExecutor.error("Microsoft Graph answered the batch with something that is not JSON (HTTP "
+                        + response.status() + ").");
+            }
+            for (JsonNode answer : answered.path("responses")) {
                 answers.put(answer.path("id").asString(), answer);
             }
             Set<String> throttled = statusIds(answers, pending, 429);

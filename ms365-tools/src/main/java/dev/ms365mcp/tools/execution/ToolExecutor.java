@@ -35,6 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Runs one tool call against Graph: refuses what read-only mode forbids before anything leaves the
  * process, checks the arguments, gets a token, sends, follows pages when asked, and shapes the
  * answer. Every failure becomes an {@code isError} result that says what to do; nothing throws.
+ *
+ * <p>Rows say how their exchange differs: {@code workbookSession} (Excel changes inside a persistent
+ * session), {@code scopesFromTarget} (the token's scopes are those of the endpoint reached), and the
+ * response kind: bytes as an embedded resource, a new local file, a download URL, or a {@code $batch}
+ * whose throttled steps are sent again.
  */
 public final class ToolExecutor {
 
