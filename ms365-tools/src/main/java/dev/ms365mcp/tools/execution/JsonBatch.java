@@ -301,13 +301,16 @@ final class JsonBatch {
         return u.startsWith("/") ? u : "/" + u;
     }
 
-    /** Step targets for scope lookup: method and path without query. */
-    static List<String[]> targets(ArrayNode steps) {
-        List<String[]> out = new ArrayList<>();
+    /** What a step reaches, for scope lookup: its method and its path without the query. */
+    record StepTarget(String method, String path) {
+    }
+
+    static List<StepTarget> targets(ArrayNode steps) {
+        List<StepTarget> out = new ArrayList<>();
         steps.forEach(s -> {
             String url = s.path("url").asString();
             int q = url.indexOf('?');
-            out.add(new String[] {s.path("method").asString(), q < 0 ? url : url.substring(0, q)});
+            out.add(new StepTarget(s.path("method").asString(), q < 0 ? url : url.substring(0, q)));
         });
         return out;
     }

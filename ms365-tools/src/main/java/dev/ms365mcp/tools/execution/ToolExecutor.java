@@ -100,7 +100,7 @@ public final class ToolExecutor {
             if (tool.response() == ResponseKind.BATCH) {
                 steps = batch.steps(call.body());
                 call = batch.withSteps(call, steps);
-                JsonBatch.targets(steps).forEach(t -> scopes.addAll(targetScopes.of(t[0], t[1])));
+                JsonBatch.targets(steps).forEach(t -> scopes.addAll(targetScopes.of(t.method(), t.path())));
             } else if (tool.scopesFromTarget()) {
                 scopes.addAll(targetScopes.of(call.method(), targetPath(tool, call)));
             }
