@@ -8,6 +8,7 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
+import dev.ms365mcp.tools.local.ParseTeamsUrl;
 import dev.ms365mcp.tools.selection.ToolSelection;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -53,7 +54,7 @@ public final class Ms365Tools {
         this.tools = selection.select(b.catalog.tools());
         this.byName = tools.stream().collect(Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
-                b.localTools);
+                b.localTools, b.catalog.tools());
     }
 
     public static Builder builder() {
@@ -139,9 +140,13 @@ public final class Ms365Tools {
         private AccountManager accounts;
 
         private Builder() {
+            localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
         }
 
-        /** Implements the catalog's LOCAL row {@code name} (e.g. the account tools of a login-capable launcher). */
+        /**
+         * Implements the catalog's LOCAL row {@code name} (e.g. the account tools of a login-capable
+         * launcher). Built in: {@code parse-teams-url}.
+         */
         public Builder localTool(String name, LocalTool tool) {
             localTools.put(name, Objects.requireNonNull(tool));
             return this;

@@ -23,10 +23,12 @@ import java.util.regex.PatternSyntaxException;
  *                         empty for none; {@code \n} in the variable stands for a line break
  * @param messageSignoffSuffix text put after every Teams message sent ({@code MS365_MCP_MESSAGE_SIGNOFF_SUFFIX}),
  *                         e.g. {@code \n\n— sent by my assistant}; empty for none
+ * @param localFiles       tools may write files on this machine ({@code download-bytes-to-file}); off by
+ *                         default, switched on by a launcher whose user runs it locally (STDIO)
  */
 public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledTools, int maxPages, int maxItems,
         int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars, String messageSignoffPrefix,
-        String messageSignoffSuffix) {
+        String messageSignoffSuffix, boolean localFiles) {
 
     public ToolSettings {
         messageSignoffPrefix = messageSignoffPrefix == null ? "" : messageSignoffPrefix;
@@ -34,7 +36,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
     }
 
     public static ToolSettings defaults() {
-        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, "", "");
+        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, "", "", false);
     }
 
     /** Reads the environment variables named on the record; a malformed value fails with one clear line. */
@@ -51,7 +53,8 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
                 choice(env, "MS365_MCP_OUTPUT_FORMAT", Set.of("json", "toon"), "json").equals("toon"),
                 integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000),
                 lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_PREFIX")),
-                lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_SUFFIX")));
+                lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_SUFFIX")),
+                d.localFiles);
     }
 
     public Builder toBuilder() {
@@ -60,7 +63,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
 
     /** Changes some settings of a copy; flags on the command line override the environment this way. */
     public static final class Builder {
-        private boolean orgMode, readOnly, htmlBodies, toon;
+        private boolean orgMode, readOnly, htmlBodies, toon, localFiles;
         private Pattern enabledTools;
         private int maxPages, maxItems, maxRetries, maxResultChars;
         private String messageSignoffPrefix, messageSignoffSuffix;
@@ -77,6 +80,7 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
             maxResultChars = s.maxResultChars;
             messageSignoffPrefix = s.messageSignoffPrefix;
             messageSignoffSuffix = s.messageSignoffSuffix;
+            localFiles = s.localFiles;
         }
 
         public Builder orgMode(boolean v) { orgMode = v; return this; }
@@ -90,10 +94,11 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
         public Builder maxResultChars(int v) { maxResultChars = v; return this; }
         public Builder messageSignoffPrefix(String v) { messageSignoffPrefix = v; return this; }
         public Builder messageSignoffSuffix(String v) { messageSignoffSuffix = v; return this; }
+        public Builder localFiles(boolean v) { localFiles = v; return this; }
 
         public ToolSettings build() {
             return new ToolSettings(orgMode, readOnly, enabledTools, maxPages, maxItems, maxRetries, htmlBodies, toon,
-                    maxResultChars, messageSignoffPrefix, messageSignoffSuffix);
+                    maxResultChars, messageSignoffPrefix, messageSignoffSuffix, localFiles);
         }
     }
 

@@ -26,10 +26,13 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
  * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
- * params, body, contentType, response, presets, messages}. Path placeholders are argument names
- * ({@code /me/messages/{messageId}}) and become required string arguments. {@code params} lists
+ * params, body, contentType, response, presets, messages, workbookSession, scopesFromTarget}. Path
+ * placeholders are argument names ({@code /me/messages/{messageId}}) and become required string
+ * arguments, described automatically unless the file's {@code params} define one of that name with
+ * {@code "in": "path"} (then that definition serves every row of the file, e.g. a path {@code format}).
+ * {@code params} lists
  * shared parameters by name ({@code "top"}; {@code "~skip"}: accepted but not listed), groups of
- * them ({@code "@list"}), or inline
+ * them ({@code "@list"}; a name mentioned earlier in the row keeps its first form), or inline
  * definitions ({@code {"name": ..., "in": "query", "type": ..., "description": ...}}). Inside a
  * body schema, {@code "@fragment"} (or {@code {"@": "fragment", ...overrides}}) stands for a shared
  * schema fragment, expanded here so the listed schema has no {@code $ref}.
@@ -119,7 +122,13 @@ final class CatalogReader {
         });
         while (m.find()) {
             String arg = m.group(1);
-            if (!explicitPath.contains(arg)) {
+            if (explicitPath.contains(arg)) {
+                continue;
+            }
+            JsonNode shared = sharedParams.path(arg);
+            if (shared instanceof ObjectNode def && "path".equals(def.path("in").asString())) {
+                params.add(param(arg, def));
+            } else {
                 ObjectNode schema = json.createObjectNode().put("type", "string").put("description", humanize(arg));
                 params.add(new Param(arg, Location.PATH, arg, null, true, true, schema));
             }
@@ -129,30 +138,47 @@ final class CatalogReader {
             params.add(new Param("body", Location.BODY, "body", null, !body.path("optional").asBoolean(false), true,
                     expandFragments(withoutKeys(resolve(body), Set.of("optional")))));
         }
+        Set<String> named = new java.util.HashSet<>();
+        params.forEach(p -> named.add(p.name()));
         for (JsonNode p : row.path("params")) {
             if (p.isString() && p.asString().startsWith("@")) {
                 JsonNode group = groups.path(p.asString().substring(1));
                 if (!group.isArray()) {
                     throw new IllegalArgumentException("unknown parameter group " + p.asString());
                 }
-                group.forEach(g -> params.add(sharedParam(g.asString())));
+                group.forEach(g -> addOnce(params, named, sharedParam(g.asString())));
             } else if (p.isString()) {
-                params.add(sharedParam(p.asString()));
+                addOnce(params, named, sharedParam(p.asString()));
             } else {
-                params.add(param(required(p, "name"), (ObjectNode) p));
+                addOnce(params, named, param(required(p, "name"), (ObjectNode) p));
             }
         }
 
         boolean readOnly = row.path("readOnly").asBoolean(method == HttpMethod.GET || method == HttpMethod.LOCAL);
         Set<String> presets = row.has("presets") ? strings(row.path("presets")) : areaPresets;
+        List<String> scopes = List.copyOf(strings(row.path("scopes")));
+        boolean workbookSession = row.path("workbookSession").asBoolean(false);
+        boolean scopesFromTarget = row.path("scopesFromTarget").asBoolean(false);
+        if (workbookSession && !path.contains("/workbook/")) {
+            throw new IllegalArgumentException("workbookSession needs a path below .../workbook/");
+        }
+        if (scopesFromTarget && !scopes.isEmpty()) {
+            throw new IllegalArgumentException("scopesFromTarget and scopes exclude each other");
+        }
+        for (Param p : params) {
+            if (Param.GRAPH_PATH.equals(p.format()) && !path.equals("/{" + p.name() + "}")) {
+                throw new IllegalArgumentException("a " + Param.GRAPH_PATH + " parameter must be the whole path");
+            }
+        }
         return new ToolDef(name, area, method, path, version, required(row, "description"),
-                List.copyOf(strings(row.path("scopes"))), List.copyOf(strings(row.path("altScopes"))),
+                scopes, List.copyOf(strings(row.path("altScopes"))),
                 row.path("orgOnly").asBoolean(false), readOnly,
                 row.path("destructive").asBoolean(method == HttpMethod.DELETE),
                 List.copyOf(params), row.path("contentType").asString("application/json"),
-                ResponseKind.valueOf(row.path("response").asString("json").toUpperCase(Locale.ROOT)),
+                ResponseKind.of(row.path("response").asString("json")),
                 presets, InputSchemas.of(json, params),
-                row.has("messages") ? messages(row.path("messages").asString()) : null);
+                row.has("messages") ? messages(row.path("messages").asString()) : null,
+                workbookSession, scopesFromTarget);
     }
 
     /** The message kinds the executor knows how to adapt (see {@link ToolDef#messages()}). */
@@ -161,6 +187,16 @@ final class CatalogReader {
             throw new IllegalArgumentException("unknown messages kind '" + kind + "' (known: teams)");
         }
         return kind;
+    }
+
+    /**
+     * The first mention of a name wins: {@code ["top", "@odata"]} lists {@code top} and takes the rest of
+     * the group as it is (e.g. accepted but not listed).
+     */
+    private static void addOnce(List<Param> params, Set<String> named, Param p) {
+        if (named.add(p.name())) {
+            params.add(p);
+        }
     }
 
     /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */

@@ -10,7 +10,10 @@ import tools.jackson.databind.node.ObjectNode;
  * @param in       where the value goes
  * @param wire     name on the wire ({@code $top}, {@code If-Match}, {@code Prefer}...)
  * @param format   for headers: a {@link String#format} pattern for the value, e.g.
- *                 {@code outlook.timezone="%s"}; {@code null} = the value as is
+ *                 {@code outlook.timezone="%s"}; for path values, how the value is addressed:
+ *                 {@value #ITEM_PATH} (a driveItem ID, or a path like {@code root:/dir/file} sent as
+ *                 {@code root:/dir/file:} with each name encoded) or {@value #GRAPH_PATH} (the whole
+ *                 request path: any Graph path below the version root); {@code null} = the value as is
  * @param required whether callers must send it
  * @param listed   shown in the input schema; unlisted parameters are accepted all the same (rarely
  *                 used OData options, kept out of tools/list to save every turn's tokens)
@@ -18,6 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record Param(String name, Location in, String wire, String format, boolean required, boolean listed,
         ObjectNode schema) {
+
+    /** Path format: a driveItem ID, or a path from the drive root (or from an item) to address it by name. */
+    public static final String ITEM_PATH = "itemPath";
+    /** Path format: a Graph path below the version root, e.g. {@code /me/photo/$value}, with an optional query. */
+    public static final String GRAPH_PATH = "graphPath";
 
     /** Where an argument goes. */
     public enum Location {

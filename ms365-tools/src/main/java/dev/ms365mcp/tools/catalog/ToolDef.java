@@ -25,11 +25,15 @@ import tools.jackson.databind.node.ObjectNode;
  * @param messages    message bodies the executor adapts both ways, or {@code null}: {@code "teams"} =
  *                    Teams chat/channel messages (HTML bodies read as text; sent text kept safe and
  *                    signed off, see {@code TeamsMessages})
+ * @param workbookSession the call changes an Excel workbook: it runs inside a workbook session
+ *                    ({@code createSession} with {@code persistChanges}, the call, {@code closeSession})
+ * @param scopesFromTarget the row declares no scopes: a call needs the scopes of the Graph endpoint it
+ *                    reaches (its {@code target} path or its batch steps), looked up in the catalog
  */
 public record ToolDef(String name, String area, HttpMethod method, String path, String apiVersion, String description,
         List<String> scopes, List<String> altScopes, boolean orgOnly, boolean readOnly, boolean destructive,
         List<Param> params, String contentType, ResponseKind response, Set<String> presets, ObjectNode inputSchema,
-        String messages) {
+        String messages, boolean workbookSession, boolean scopesFromTarget) {
 
     public enum HttpMethod {
         GET, POST, PATCH, PUT, DELETE, LOCAL
@@ -41,8 +45,19 @@ public record ToolDef(String name, String area, HttpMethod method, String path, 
         JSON,
         /** text as is ({@code text/plain}, MIME, VTT, HTML) */
         TEXT,
-        /** bytes, returned base64 as an embedded resource */
-        BYTES
+        /** bytes, returned base64 as an embedded resource (textual content types as text) */
+        BYTES,
+        /** bytes streamed into a new local file named by the {@code outputPath} argument */
+        FILE,
+        /** a driveItem: only its pre-authenticated {@code @microsoft.graph.downloadUrl} is returned */
+        DOWNLOAD_URL,
+        /** a JSON {@code $batch}: throttled steps are sent again, answers merged by step id */
+        BATCH;
+
+        /** {@code "downloadUrl"} as written in the catalog becomes {@link #DOWNLOAD_URL}. */
+        public static ResponseKind of(String catalogName) {
+            return valueOf(catalogName.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public Optional<Param> param(String argName) {

@@ -5,12 +5,14 @@ import dev.ms365mcp.tools.catalog.Param.Location;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.catalog.ToolDef.HttpMethod;
 import dev.ms365mcp.tools.graph.GraphCall;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -29,11 +31,14 @@ final class GraphCallFactory {
     private final JsonMapper json;
     private final boolean htmlBodies;
     private final TeamsMessages teamsMessages;
+    private final Predicate<URI> onGraphHost;
 
-    GraphCallFactory(JsonMapper json, boolean htmlBodies, TeamsMessages teamsMessages) {
+    /** {@code onGraphHost}: whether an absolute URL a caller gives points at the Graph host in use. */
+    GraphCallFactory(JsonMapper json, boolean htmlBodies, TeamsMessages teamsMessages, Predicate<URI> onGraphHost) {
         this.json = json;
         this.htmlBodies = htmlBodies;
         this.teamsMessages = teamsMessages;
+        this.onGraphHost = onGraphHost;
     }
 
     GraphCall build(ToolDef tool, Map<String, Object> args) {
@@ -47,6 +52,8 @@ final class GraphCallFactory {
         Map<String, String> query = new LinkedHashMap<>();
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         byte[] body = null;
+        String template = "/" + tool.apiVersion() + tool.path();
+        String contentType = tool.contentType();
         for (Param p : tool.params()) {
             Object value = args.get(p.name());
             if (value == null) {
@@ -57,11 +64,19 @@ final class GraphCallFactory {
                 continue;
             }
             switch (p.in()) {
-                case PATH -> pathValues.put(p.name(), pathValue(p, value));
+                case PATH -> template = putPathValue(template, p, pathValue(p, value), pathValues, query);
                 case QUERY -> query.put(p.wire(), queryValue(p, value));
                 case HEADER -> headers.add(Map.entry(p.wire(), p.format() == null ? scalar(p, value)
                         : String.format(p.format(), scalar(p, value))));
-                case BODY -> body = body(tool, value);
+                case BODY -> {
+                    if (isBase64(p)) {
+                        BinaryBody binary = BinaryBody.of(tool.name(), value);
+                        body = binary.bytes();
+                        contentType = binary.contentType() != null ? binary.contentType() : contentType;
+                    } else {
+                        body = body(tool, value);
+                    }
+                }
                 case LOCAL -> { }
             }
         }
@@ -73,8 +88,35 @@ final class GraphCallFactory {
         if (tool.method() == HttpMethod.GET) {
             headers.add(Map.entry("Prefer", "outlook.body-content-type=\"" + (htmlBodies ? "html" : "text") + "\""));
         }
-        return new GraphCall(tool.method().name(), "/" + tool.apiVersion() + tool.path(), pathValues, query, headers,
-                body, body == null ? null : tool.contentType(), null);
+        return new GraphCall(tool.method().name(), template, pathValues, query, headers,
+                body, body == null ? null : contentType, null);
+    }
+
+    /**
+     * Puts one path value and returns the template to use: an ID fills its segment (a quote doubled
+     * inside an OData string literal such as {@code search(q='{q}')}); a drive path or a whole Graph
+     * path arrives encoded segment by segment and is expanded as is ({@code {+name}}).
+     */
+    private String putPathValue(String template, Param p, String value, Map<String, String> pathValues,
+            Map<String, String> query) {
+        String placeholder = "{" + p.name() + "}";
+        if (Param.GRAPH_PATH.equals(p.format())) {
+            GraphPaths.Target target = GraphPaths.target(value, onGraphHost, p.name());
+            pathValues.put(p.name(), target.version() + "/" + target.encodedPath());
+            query.putAll(target.query());
+            return "/{+" + p.name() + "}";
+        }
+        if (Param.ITEM_PATH.equals(p.format()) && GraphPaths.isItemPath(value)) {
+            pathValues.put(p.name(), GraphPaths.itemPath(value, p.name()));
+            return template.replace(placeholder, "{+" + p.name() + "}");
+        }
+        pathValues.put(p.name(), template.contains("'" + placeholder + "'") ? value.replace("'", "''") : value);
+        return template;
+    }
+
+    /** A body schema of {@code "contentEncoding": "base64"} carries bytes: they are sent raw. */
+    private static boolean isBase64(Param p) {
+        return "base64".equals(p.schema().path("contentEncoding").asString(""));
     }
 
     private String pathValue(Param p, Object value) {

@@ -4,6 +4,7 @@ import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.catalog.Param;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.catalog.ToolDef.ResponseKind;
 import dev.ms365mcp.tools.graph.GraphCall;
@@ -15,8 +16,11 @@ import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.EmbeddedResource;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -31,6 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Runs one tool call against Graph: refuses what read-only mode forbids before anything leaves the
  * process, checks the arguments, gets a token, sends, follows pages when asked, and shapes the
  * answer. Every failure becomes an {@code isError} result that says what to do; nothing throws.
+ *
+ * <p>Rows say how their exchange differs: {@code workbookSession} (Excel changes inside a persistent
+ * session), {@code scopesFromTarget} (the token's scopes are those of the endpoint reached), and the
+ * response kind: bytes as an embedded resource, a new local file, a download URL, or a {@code $batch}
+ * whose throttled steps are sent again.
  */
 public final class ToolExecutor {
 
@@ -46,16 +55,30 @@ public final class ToolExecutor {
     private final TeamsMessages teamsMessages;
 
     private final Map<String, LocalTool> localTools;
+    private final TargetScopes targetScopes;
+    private final WorkbookSessions sessions;
+    private final JsonBatch batch;
+    private final Downloads downloads;
 
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools) {
+        this(settings, tokens, graph, localTools, List.of());
+    }
+
+    /** {@code catalog}: the rows whose scopes a call without its own (a download target, batch steps) borrows. */
+    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
+            List<ToolDef> catalog) {
         this.localTools = Map.copyOf(localTools);
         this.settings = settings;
         this.tokens = tokens;
         this.graph = graph;
         this.teamsMessages = new TeamsMessages(settings.messageSignoffPrefix(), settings.messageSignoffSuffix());
-        this.calls = new GraphCallFactory(json, settings.htmlBodies(), teamsMessages);
+        this.calls = new GraphCallFactory(json, settings.htmlBodies(), teamsMessages, graph::sameOrigin);
         this.shaper = new ResultShaper(json, settings.toon(), settings.maxResultChars());
         this.errors = new GraphErrorMessages(json, settings.maxRetries());
+        this.targetScopes = new TargetScopes(catalog);
+        this.sessions = new WorkbookSessions(graph, json);
+        this.batch = new JsonBatch(graph, json, shaper, errors, settings.maxRetries());
+        this.downloads = new Downloads(graph, json, shaper, errors);
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
@@ -64,6 +87,9 @@ public final class ToolExecutor {
             return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
                     + "READ_ONLY=true). Nothing was sent.");
         }
+        if (tool.response() == ResponseKind.FILE && !settings.localFiles()) {
+            return error(tool.name() + " writes local files, which this server does not allow. Nothing was sent.");
+        }
         if (tool.method() == ToolDef.HttpMethod.LOCAL) {
             LocalTool local = localTools.get(tool.name());
             return local == null ? error(tool.name() + " is not available in this server configuration.")
@@ -71,40 +97,70 @@ public final class ToolExecutor {
         }
         try {
             GraphCall call = calls.build(tool, args);
+            ArrayNode steps = null;
+            Set<String> scopes = new LinkedHashSet<>(tool.scopes());
+            if (tool.response() == ResponseKind.BATCH) {
+                steps = batch.steps(call.body());
+                call = batch.withSteps(call, steps);
+                JsonBatch.targets(steps).forEach(t -> scopes.addAll(targetScopes.of(t.method(), t.path())));
+            } else if (tool.scopesFromTarget()) {
+                scopes.addAll(targetScopes.of(call.method(), targetPath(tool, call)));
+            }
+            Path file = tool.response() == ResponseKind.FILE ? Downloads.newFile(args.get("outputPath")) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
-            Set<String> scopes = new HashSet<>(tool.scopes());
             String token = tokens.token(new TokenRequest(scopes, account)).value();
             call = call.withHeader("Authorization", "Bearer " + token);
-            GraphResponse response = graph.send(call);
-            log.debug("{} -> HTTP {}", tool.name(), response.status());
-            if (!response.ok()) {
-                return error(errors.describe(tool, response));
-            }
-            if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable()) {
-                return allPages(tool, call, response);
-            }
-            return success(tool, response);
+            return switch (tool.response()) {
+                case BATCH -> batch.run(tool, call, steps);
+                case FILE -> downloads.toFile(tool, call, file);
+                default -> answer(tool, args, call);
+            };
         } catch (InvalidArgumentException | AuthException | GraphUnreachableException e) {
             return error(e.getMessage());
         }
     }
 
+    private CallToolResult answer(ToolDef tool, Map<String, Object> args, GraphCall call) {
+        GraphResponse response = tool.workbookSession() ? sessions.send(call) : graph.send(call);
+        log.debug("{} -> HTTP {}", tool.name(), response.status());
+        if (!response.ok()) {
+            return error(errors.describe(tool, response));
+        }
+        if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable()) {
+            return allPages(tool, call, response);
+        }
+        if (tool.response() == ResponseKind.DOWNLOAD_URL) {
+            return downloads.downloadUrl(response);
+        }
+        return success(tool, response);
+    }
+
+    /** The request path a scopes-from-target row reaches, e.g. {@code v1.0/me/photo/$value}. */
+    private static String targetPath(ToolDef tool, GraphCall call) {
+        return tool.params().stream().filter(p -> Param.GRAPH_PATH.equals(p.format()))
+                .map(p -> call.pathValues().get(p.name())).filter(v -> v != null).findFirst().orElse("");
+    }
+
     private CallToolResult success(ToolDef tool, GraphResponse response) {
         if (response.body().length == 0) {
-            return text("Done (HTTP " + response.status() + ").");
+            String location = response.header("location");
+            return text("Done (HTTP " + response.status() + ")." + (location == null ? "" : " Location: " + location));
         }
-        if (tool.response() == ResponseKind.BYTES) {
-            String mime = response.contentType().isEmpty() ? "application/octet-stream" : response.contentType();
+        String type = response.contentType();
+        if (tool.response() == ResponseKind.BYTES && !isText(type)) {
+            String mime = type.isEmpty() ? "application/octet-stream" : type;
             String blob = Base64.getEncoder().encodeToString(response.body());
             if (blob.length() > settings.maxResultChars()) {
                 return error("The content is " + response.body().length + " bytes, over the result limit of "
-                        + settings.maxResultChars() + " characters (MS365_MCP_MAX_RESULT_CHARS) once base64-encoded.");
+                        + settings.maxResultChars() + " characters (MS365_MCP_MAX_RESULT_CHARS) once base64-encoded. "
+                        + "Use get-download-url for a link to it" + (settings.localFiles() ? ", or download-bytes-to-file" : "")
+                        + ".");
             }
             return CallToolResult.builder()
                     .addContent(new EmbeddedResource(null, new BlobResourceContents("graph:" + tool.name(), mime, blob, null), null))
                     .build();
         }
-        if (tool.response() == ResponseKind.JSON && response.contentType().contains("json")) {
+        if (tool.response() != ResponseKind.TEXT && type.contains("json")) {
             try {
                 return text(shaper.shapeJson(readable(tool, json.readTree(response.body()))));
             } catch (JacksonException e) {
@@ -112,6 +168,13 @@ public final class ToolExecutor {
             }
         }
         return text(shaper.shapeText(response.text()));
+    }
+
+    /** Text a model reads as is: text/*, JSON, XML, VTT... */
+    private static boolean isText(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        return t.startsWith("text/") || t.contains("json") || t.contains("xml") || t.contains("javascript")
+                || t.contains("charset=");
     }
 
     /** Follows {@code @odata.nextLink} verbatim, bounded by pages and items, merging {@code value}. */
@@ -186,7 +249,7 @@ public final class ToolExecutor {
         return n.isString() && !n.asString().isBlank() ? n.asString() : null;
     }
 
-    private static CallToolResult text(String text) {
+    static CallToolResult text(String text) {
         return CallToolResult.builder().addTextContent(text).build();
     }
 

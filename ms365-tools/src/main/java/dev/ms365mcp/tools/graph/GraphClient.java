@@ -13,7 +13,12 @@ import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,6 +72,22 @@ public final class GraphClient {
      * {@link GraphUnreachableException} only when no answer came.
      */
     public GraphResponse send(GraphCall call) {
+        return exchange(call, null);
+    }
+
+    /**
+     * Like {@link #send}, but a successful answer's body is streamed into {@code file}, which is
+     * created new (an existing file or link there is never replaced: {@link java.nio.file.FileAlreadyExistsException});
+     * the returned response then has an empty body. Any other answer is returned with its body and
+     * no file is created. A file that could not be written completely is deleted again.
+     *
+     * @throws UncheckedIOException when the file cannot be created or written
+     */
+    public GraphResponse download(GraphCall call, Path file) {
+        return exchange(call, file);
+    }
+
+    private GraphResponse exchange(GraphCall call, Path file) {
         RequestInformation info = new RequestInformation();
         info.httpMethod = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
         if (call.absolute() != null) {
@@ -95,10 +116,41 @@ public final class GraphClient {
         try (Response response = (Response) handler.getValue()) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             response.headers().toMultimap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+            if (file != null && response.isSuccessful()) {
+                save(response.body(), file);
+                return new GraphResponse(response.code(), headers, new byte[0]);
+            }
             return new GraphResponse(response.code(), headers, read(response.body()));
         } catch (IOException e) {
             throw new GraphUnreachableException("Microsoft Graph closed the connection while answering: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Streams the body into a new file; a partly written file is removed. Network errors stay IOExceptions. */
+    private static void save(ResponseBody body, Path file) throws IOException {
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean complete = false;
+        try (out; InputStream in = body == null ? InputStream.nullInputStream() : body.byteStream()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            complete = true;
+        } finally {
+            if (!complete) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Decides which catalog rows become tools: org mode, read-only, the {@code ENABLED_TOOLS} pattern,
- * app-only tokens (no signed-in user, so no {@code /me}), and LOCAL rows only where implemented. Read-only is enforced again at call
+ * app-only tokens (no signed-in user, so no {@code /me}), LOCAL rows only where implemented, and rows
+ * that write local files only where the launcher allows it. Read-only is enforced again at call
  * time by the executor; this only keeps write tools out of the list.
  */
 public final class ToolSelection {
@@ -29,6 +30,9 @@ public final class ToolSelection {
 
     public boolean offers(ToolDef tool) {
         if (tool.method() == ToolDef.HttpMethod.LOCAL && !localTools.contains(tool.name())) {
+            return false;
+        }
+        if (tool.response() == ToolDef.ResponseKind.FILE && !settings.localFiles()) {
             return false;
         }
         if (tool.orgOnly() && !settings.orgMode()) {

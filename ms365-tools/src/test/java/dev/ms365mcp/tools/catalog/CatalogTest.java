@@ -55,7 +55,15 @@ class CatalogTest {
         assertThat(t.description().length()).as("description length").isLessThanOrEqualTo(300);
         if (t.method() != HttpMethod.LOCAL) {
             assertThat(t.path()).startsWith("/").doesNotContain("//");
-            assertThat(t.scopes()).as("scopes").isNotEmpty();
+            if (t.scopesFromTarget()) {
+                // Only rows that reach a caller-chosen endpoint (a target path, batch steps) borrow its scopes.
+                assertThat(t.scopes()).as("scopes come from the target").isEmpty();
+                assertThat(t.response() == ToolDef.ResponseKind.BATCH
+                        || t.params().stream().anyMatch(p -> Param.GRAPH_PATH.equals(p.format())))
+                        .as("scopesFromTarget needs a graphPath parameter or batch steps").isTrue();
+            } else {
+                assertThat(t.scopes()).as("scopes").isNotEmpty();
+            }
             List<String> placeholders = new ArrayList<>();
             Matcher m = PLACEHOLDER.matcher(t.path());
             while (m.find()) {

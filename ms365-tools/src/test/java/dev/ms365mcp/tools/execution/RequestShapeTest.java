@@ -9,12 +9,17 @@ import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.Param;
 import dev.ms365mcp.tools.catalog.Param.Location;
 import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.catalog.ToolDef.ResponseKind;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,10 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
 class RequestShapeTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final ToolHarness HARNESS = new ToolHarness();
+    private static final ToolHarness HARNESS = new ToolHarness(s -> s.localFiles(true));
+
+    @TempDir
+    static Path downloads;
 
     static {
-        HARNESS.graph.fallback((req, base) -> FakeResponse.ok("{\"id\":\"answer\"}"));
+        HARNESS.graph.fallback((req, base) -> FakeResponse.ok(
+                "{\"id\":\"answer\",\"@microsoft.graph.downloadUrl\":\"https://download.example/f\"}"));
     }
 
     @AfterAll
@@ -44,11 +53,33 @@ class RequestShapeTest {
 
     private void check(ToolDef tool) {
         Map<String, Object> args = SampleArguments.forTool(tool);
+        Path file = downloads.resolve(tool.name() + ".out");
+        if (tool.response() == ResponseKind.FILE) {
+            args.put("outputPath", file.toString());
+        }
         HARNESS.graph.clearRequests();
         CallToolResult result = HARNESS.call(tool.name(), args);
         assertThat(result.isError()).as(ToolHarness.text(result)).isFalse();
-        assertThat(HARNESS.graph.requests()).hasSize(1);
-        RecordedRequest req = HARNESS.graph.lastRequest();
+        List<RecordedRequest> sent = HARNESS.graph.requests();
+        RecordedRequest req;
+        if (tool.workbookSession()) {
+            // createSession, the call inside the session, closeSession
+            assertThat(sent).hasSize(3);
+            assertThat(sent.get(0).rawPath()).endsWith("/workbook/createSession");
+            assertThat(sent.get(2).rawPath()).endsWith("/workbook/closeSession");
+            req = sent.get(1);
+            assertThat(req.header("workbook-session-id")).isEqualTo("answer");
+        } else if (tool.response() == ResponseKind.BATCH) {
+            // the batch, then each step as FakeGraph routes it
+            assertThat(sent).hasSize(2);
+            req = sent.get(0);
+        } else {
+            assertThat(sent).hasSize(1);
+            req = sent.get(0);
+        }
+        if (tool.response() == ResponseKind.FILE) {
+            assertThat(file).exists();
+        }
 
         assertThat(req.method()).isEqualTo(tool.method().name());
         assertThat(req.rawPath()).isEqualTo(expectedPath(tool, args));
@@ -67,6 +98,8 @@ class RequestShapeTest {
             assertThat(req.header("Content-Type")).startsWith(tool.contentType());
             if (tool.contentType().contains("json")) {
                 assertThat(JSON.readTree(req.body())).isEqualTo(JSON.valueToTree(body));
+            } else if (tool.param("body").orElseThrow().schema().path("contentEncoding").asString("").equals("base64")) {
+                assertThat(req.body()).isEqualTo(Base64.getDecoder().decode((String) body));
             } else {
                 assertThat(req.bodyText()).isEqualTo(body);
             }
@@ -78,6 +111,9 @@ class RequestShapeTest {
     private static String expectedPath(ToolDef tool, Map<String, Object> args) {
         String path = "/" + tool.apiVersion() + tool.path();
         for (Param p : tool.params()) {
+            if (Param.GRAPH_PATH.equals(p.format())) {
+                return "/" + tool.apiVersion() + args.get(p.name());
+            }
             if (p.in() == Location.PATH) {
                 String v = (String) args.get(p.name());
                 path = path.replace("{" + p.name() + "}", v.equals(SampleArguments.AWKWARD_ID)

@@ -14,6 +14,10 @@ final class SampleArguments {
     /** A path value with every character that must stay inside its segment. */
     static final String AWKWARD_ID = "AAMk/x?y#z";
     static final String AWKWARD_ID_ENCODED = "AAMk%2Fx%3Fy%23z";
+    /** A whole Graph path (download targets): an escaped '/' inside a segment must stay escaped. */
+    static final String TARGET = "/me/drive/items/AAMk%2Fx/content";
+    /** Bytes of a binary body, as base64. */
+    static final String BASE64 = java.util.Base64.getEncoder().encodeToString("sample bytes".getBytes());
 
     private SampleArguments() {
     }
@@ -22,7 +26,8 @@ final class SampleArguments {
         Map<String, Object> args = new LinkedHashMap<>();
         for (Param p : tool.params()) {
             switch (p.in()) {
-                case PATH -> args.put(p.name(), p.schema().has("enum") ? p.schema().path("enum").get(0).asString() : AWKWARD_ID);
+                case PATH -> args.put(p.name(), p.schema().has("enum") ? p.schema().path("enum").get(0).asString()
+                        : Param.GRAPH_PATH.equals(p.format()) ? TARGET : AWKWARD_ID);
                 case BODY -> args.put(p.name(), sample(p.schema()));
                 case QUERY -> {
                     if (p.name().equals("top")) {
@@ -41,12 +46,18 @@ final class SampleArguments {
                 case LOCAL -> { }
             }
         }
+        if (tool.response() == ToolDef.ResponseKind.BATCH) {
+            args.put("body", Map.of("requests", List.of(Map.of("id", "1", "method", "GET", "url", "/me/messages?$top=5"))));
+        }
         return args;
     }
 
     static Object sample(JsonNode schema) {
         if (schema.has("enum")) {
             return schema.path("enum").get(0).asString();
+        }
+        if (schema.path("contentEncoding").asString("").equals("base64")) {
+            return BASE64;
         }
         return switch (schema.path("type").asString("string")) {
             case "integer" -> 1;

@@ -99,8 +99,9 @@ class MeetingsRequestTest {
         harness.call("list-adhoc-call-transcripts", Map.of("userId", "x',endDateTime=1)/../../users('y",
                 "startDateTime", "a", "endDateTime", "b"));
 
+        // the apostrophe is doubled (an OData string literal) and then encoded: it cannot close the literal
         assertThat(harness.graph.lastRequest().rawPath())
-                .startsWith("/v1.0/me/adhocCalls/getAllTranscripts(userId='x%27%2CendDateTime%3D1%29%2F")
+                .startsWith("/v1.0/me/adhocCalls/getAllTranscripts(userId='x%27%27%2CendDateTime%3D1%29%2F")
                 .doesNotContain("/users");
     }
 

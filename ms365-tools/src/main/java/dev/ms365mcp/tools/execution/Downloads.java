@@ -1,0 +1,125 @@
+package dev.ms365mcp.tools.execution;
+
+import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.graph.GraphCall;
+import dev.ms365mcp.tools.graph.GraphClient;
+import dev.ms365mcp.tools.graph.GraphResponse;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a call can do with content besides returning it: save it to a new local file, or hand back a
+ * driveItem's short-lived pre-authenticated download URL.
+ */
+final class Downloads {
+
+    static final String DOWNLOAD_URL = "@microsoft.graph.downloadUrl";
+
+    private final GraphClient graph;
+    private final JsonMapper json;
+    private final ResultShaper shaper;
+    private final GraphErrorMessages errors;
+
+    Downloads(GraphClient graph, JsonMapper json, ResultShaper shaper, GraphErrorMessages errors) {
+        this.graph = graph;
+        this.json = json;
+        this.shaper = shaper;
+        this.errors = errors;
+    }
+
+    /**
+     * The file {@code outputPath} names, checked before anything is sent: an absolute path ({@code ~/}
+     * allowed) to a file that does not exist yet, in an existing writable folder.
+     */
+    static Path newFile(Object outputPath) {
+        if (!(outputPath instanceof String s) || s.isBlank()) {
+            throw new InvalidArgumentException("Missing required argument 'outputPath' (absolute path of a new file).");
+        }
+        String text = s.strip();
+        if (text.startsWith("~/")) {
+            text = System.getProperty("user.home") + text.substring(1);
+        }
+        Path file;
+        try {
+            file = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new InvalidArgumentException("outputPath is not a valid path: " + e.getMessage());
+        }
+        if (!file.isAbsolute()) {
+            throw new InvalidArgumentException("outputPath must be absolute (e.g. /home/me/Downloads/report.pdf), got '"
+                    + s + "'.");
+        }
+        file = file.normalize();
+        Path folder = file.getParent();
+        if (folder == null || file.getFileName() == null) {
+            throw new InvalidArgumentException("outputPath must name a file inside a folder, got '" + s + "'.");
+        }
+        if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
+            throw new InvalidArgumentException("The folder " + folder + " does not exist or is not writable; folders "
+                    + "are not created. Nothing was downloaded.");
+        }
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidArgumentException(file + " already exists and is never overwritten. Choose a new file "
+                    + "name. Nothing was downloaded.");
+        }
+        return file;
+    }
+
+    CallToolResult toFile(ToolDef tool, GraphCall call, Path file) {
+        GraphResponse response;
+        try {
+            response = graph.download(call, file);
+        } catch (UncheckedIOException e) {
+            String why = e.getCause() instanceof FileAlreadyExistsException ? " already exists and is never overwritten"
+                    : " could not be written: " + e.getCause().getMessage();
+            return ToolExecutor.error(file + why + ".");
+        }
+        if (!response.ok()) {
+            return ToolExecutor.error(errors.describe(tool, response));
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = -1;
+        }
+        String type = response.contentType().isEmpty() ? "" : " (" + response.contentType() + ")";
+        return ToolExecutor.text("Saved " + size + " bytes" + type + " to " + file + ".");
+    }
+
+    /** {@code {name, size, downloadUrl}} of a driveItem answer; an error when it has none (a folder). */
+    CallToolResult downloadUrl(GraphResponse response) {
+        JsonNode item;
+        try {
+            item = json.readTree(response.body());
+        } catch (JacksonException e) {
+            return ToolExecutor.error("The target did not answer with a driveItem; give the item's path without "
+                    + "/content, e.g. /me/drive/root:/Docs/report.pdf:");
+        }
+        String url = item.path(DOWNLOAD_URL).asString("");
+        if (url.isBlank()) {
+            return ToolExecutor.error("The item has no download URL: it is a folder, a OneNote package, or not a "
+                    + "driveItem. Give a file's path, e.g. /me/drive/root:/Docs/report.pdf:");
+        }
+        ObjectNode out = json.createObjectNode();
+        if (item.has("name")) {
+            out.set("name", item.get("name"));
+        }
+        if (item.has("size")) {
+            out.set("size", item.get("size"));
+        }
+        out.put("downloadUrl", url);
+        out.put("note", "Pre-authenticated, valid for about an hour; fetch it without an Authorization header.");
+        return ToolExecutor.text(shaper.shapeJson(out));
+    }
+}
