@@ -5,6 +5,7 @@ import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.tools.accounts.AccountTools;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.discovery.DiscoveryTools;
 import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
@@ -44,6 +45,8 @@ public final class Ms365Tools {
     private final Map<String, ToolDef> byName;
     private final ToolExecutor executor;
     private final ToolSelection selection;
+    private final Map<String, LocalTool> discovery;
+    private final List<ToolDef> offered;
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -51,24 +54,38 @@ public final class Ms365Tools {
             new AccountTools(b.accounts, this::requiredScopes).tools().forEach(b.localTools::putIfAbsent);
         }
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
-        this.tools = selection.select(b.catalog.tools());
-        this.byName = tools.stream().collect(Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
+        List<ToolDef> selected = selection.select(b.catalog.tools());
+        this.offered = selected;
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
                 b.localTools, b.catalog.tools());
+        if (b.settings.discovery()) {
+            // Only the three discovery tools are listed; they search and run the selected ones.
+            this.discovery = new DiscoveryTools(selected, executor::call).tools();
+            this.tools = Catalog.discoveryTools();
+        } else {
+            this.discovery = Map.of();
+            this.tools = selected;
+        }
+        this.byName = tools.stream().collect(Collectors.toUnmodifiableMap(ToolDef::name, t -> t));
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The tools this configuration offers, in catalog order. */
+    /** The tools listed to clients, in catalog order (in discovery mode: the three discovery tools). */
     public List<ToolDef> tools() {
         return tools;
     }
 
+    /** The tools this configuration offers (in discovery mode: those found through search-tools). */
+    public List<ToolDef> offeredTools() {
+        return offered;
+    }
+
     /** The delegated scopes the offered tools need: what a login asks consent for. */
     public Set<String> requiredScopes() {
-        return tools.stream().flatMap(t -> t.scopes().stream()).collect(Collectors.toCollection(TreeSet::new));
+        return offered.stream().flatMap(t -> t.scopes().stream()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -81,14 +98,20 @@ public final class Ms365Tools {
             return CallToolResult.builder().isError(true)
                     .addTextContent("No tool named '" + name + "' is available in this configuration.").build();
         }
-        return executor.call(tool, arguments);
+        return invoke(tool, arguments);
+    }
+
+    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments) {
+        LocalTool discoveryTool = discovery.get(tool.name());
+        return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments)
+                : executor.call(tool, arguments);
     }
 
     /** For {@code McpServer.sync(...)} with a STDIO or streamable HTTP transport. */
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool(t))
-                .callHandler((exchange, request) -> executor.call(t, request.arguments()))
+                .callHandler((exchange, request) -> invoke(t, request.arguments()))
                 .build()).toList();
     }
 
@@ -96,7 +119,7 @@ public final class Ms365Tools {
     public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool(t))
-                .callHandler((context, request) -> executor.call(t, request.arguments()))
+                .callHandler((context, request) -> invoke(t, request.arguments()))
                 .build()).toList();
     }
 

@@ -1,5 +1,7 @@
 package dev.ms365mcp.tools;
 
+import dev.ms365mcp.tools.selection.Preset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,18 +27,26 @@ import java.util.regex.PatternSyntaxException;
  *                         e.g. {@code \n\n— sent by my assistant}; empty for none
  * @param localFiles       tools may write files on this machine ({@code download-bytes-to-file}); off by
  *                         default, switched on by a launcher whose user runs it locally (STDIO)
+ * @param presets          only tools of these presets ({@code --preset}); empty: no preset restriction;
+ *                         {@code enabledTools}, when set, wins over presets
+ * @param allowedScopes    only tools whose scopes these cover ({@code MS365_MCP_ALLOWED_SCOPES}); empty: any
+ * @param discovery        list only search-tools, get-tool-schema and execute-tool ({@code --discovery})
  */
 public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledTools, int maxPages, int maxItems,
         int maxRetries, boolean htmlBodies, boolean toon, int maxResultChars, String messageSignoffPrefix,
-        String messageSignoffSuffix, boolean localFiles) {
+        String messageSignoffSuffix, boolean localFiles, List<Preset> presets, Set<String> allowedScopes,
+        boolean discovery) {
 
     public ToolSettings {
+        presets = List.copyOf(presets);
+        allowedScopes = Set.copyOf(allowedScopes);
         messageSignoffPrefix = messageSignoffPrefix == null ? "" : messageSignoffPrefix;
         messageSignoffSuffix = messageSignoffSuffix == null ? "" : messageSignoffSuffix;
     }
 
     public static ToolSettings defaults() {
-        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, "", "", false);
+        return new ToolSettings(false, false, null, 100, 10_000, 3, false, false, 100_000, "", "", false, List.of(),
+                Set.of(), false);
     }
 
     /** Reads the environment variables named on the record; a malformed value fails with one clear line. */
@@ -54,7 +64,10 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
                 integer(env, "MS365_MCP_MAX_RESULT_CHARS", d.maxResultChars, 1_000),
                 lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_PREFIX")),
                 lineBreaks(env.get("MS365_MCP_MESSAGE_SIGNOFF_SUFFIX")),
-                d.localFiles);
+                d.localFiles,
+                d.presets,
+                scopes(env.get("MS365_MCP_ALLOWED_SCOPES")),
+                d.discovery);
     }
 
     public Builder toBuilder() {
@@ -63,7 +76,9 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
 
     /** Changes some settings of a copy; flags on the command line override the environment this way. */
     public static final class Builder {
-        private boolean orgMode, readOnly, htmlBodies, toon, localFiles;
+        private boolean orgMode, readOnly, htmlBodies, toon, localFiles, discovery;
+        private List<Preset> presets;
+        private Set<String> allowedScopes;
         private Pattern enabledTools;
         private int maxPages, maxItems, maxRetries, maxResultChars;
         private String messageSignoffPrefix, messageSignoffSuffix;
@@ -81,6 +96,9 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
             messageSignoffPrefix = s.messageSignoffPrefix;
             messageSignoffSuffix = s.messageSignoffSuffix;
             localFiles = s.localFiles;
+            presets = s.presets;
+            allowedScopes = s.allowedScopes;
+            discovery = s.discovery;
         }
 
         public Builder orgMode(boolean v) { orgMode = v; return this; }
@@ -95,11 +113,24 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
         public Builder messageSignoffPrefix(String v) { messageSignoffPrefix = v; return this; }
         public Builder messageSignoffSuffix(String v) { messageSignoffSuffix = v; return this; }
         public Builder localFiles(boolean v) { localFiles = v; return this; }
+        public Builder presets(List<Preset> v) { presets = v; return this; }
+        public Builder allowedScopes(Set<String> v) { allowedScopes = v; return this; }
+        public Builder discovery(boolean v) { discovery = v; return this; }
 
         public ToolSettings build() {
             return new ToolSettings(orgMode, readOnly, enabledTools, maxPages, maxItems, maxRetries, htmlBodies, toon,
-                    maxResultChars, messageSignoffPrefix, messageSignoffSuffix, localFiles);
+                    maxResultChars, messageSignoffPrefix, messageSignoffSuffix, localFiles, presets, allowedScopes,
+                    discovery);
         }
+    }
+
+    /** {@code Mail.Read, Calendars.Read} or space separated; empty for none. */
+    static Set<String> scopes(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        return java.util.Arrays.stream(value.split("[,\\s]+")).filter(x -> !x.isBlank())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Compiles an {@code ENABLED_TOOLS} pattern (case-insensitive); the error says what is wrong. */

@@ -30,6 +30,11 @@ public final class Catalog {
         return Holder.INSTANCE;
     }
 
+    /** The three tools of discovery mode (search-tools, get-tool-schema, execute-tool). */
+    public static List<ToolDef> discoveryTools() {
+        return Holder.DISCOVERY;
+    }
+
     public List<ToolDef> tools() {
         return tools;
     }
@@ -40,5 +45,6 @@ public final class Catalog {
 
     private static final class Holder {
         static final Catalog INSTANCE = new Catalog(CatalogReader.readBuiltIn());
+        static final List<ToolDef> DISCOVERY = List.copyOf(CatalogReader.readExtra("discovery.json"));
     }
 }

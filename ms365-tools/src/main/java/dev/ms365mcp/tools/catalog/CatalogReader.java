@@ -64,7 +64,13 @@ final class CatalogReader {
         return tools;
     }
 
-    private static JsonNode read(JsonMapper json, String file) {
+    /** The rows of one catalog file outside the area list (e.g. the discovery tools), with common.json shared. */
+    static List<ToolDef> readExtra(String file) {
+        JsonMapper json = JsonMapper.builder().build();
+        return new CatalogReader((ObjectNode) read(json, "common.json")).readArea(read(json, file));
+    }
+
+    static JsonNode read(JsonMapper json, String file) {
         try (InputStream in = CatalogReader.class.getResourceAsStream(ROOT + file)) {
             if (in == null) {
                 throw new IllegalStateException("Catalog resource missing: " + ROOT + file);

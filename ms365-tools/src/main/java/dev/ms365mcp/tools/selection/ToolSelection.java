@@ -16,12 +16,14 @@ public final class ToolSelection {
     private final ToolSettings settings;
     private final boolean appOnly;
     private final Set<String> localTools;
+    private final ScopeCoverage allowed;
 
     /** {@code localTools}: names of the LOCAL rows that have an implementation here. */
     public ToolSelection(ToolSettings settings, boolean appOnly, Set<String> localTools) {
         this.settings = settings;
         this.appOnly = appOnly;
         this.localTools = Set.copyOf(localTools);
+        this.allowed = new ScopeCoverage(settings.allowedScopes());
     }
 
     public List<ToolDef> select(List<ToolDef> catalog) {
@@ -44,6 +46,14 @@ public final class ToolSelection {
         if (appOnly && (tool.path().startsWith("/me/") || tool.path().equals("/me"))) {
             return false;
         }
-        return settings.enabledTools() == null || settings.enabledTools().matcher(tool.name()).find();
+        if (!settings.allowedScopes().isEmpty() && !tool.scopes().isEmpty() && !allowed.coversAll(tool.scopes())
+                && (tool.altScopes().isEmpty() || !allowed.coversAll(tool.altScopes()))) {
+            return false;
+        }
+        if (settings.enabledTools() != null) {
+            // ENABLED_TOOLS wins over presets, as in the reference.
+            return settings.enabledTools().matcher(tool.name()).find();
+        }
+        return settings.presets().isEmpty() || settings.presets().stream().anyMatch(p -> p.includes(tool));
     }
 }
