@@ -37,9 +37,8 @@ final class GraphErrorMessages {
             case 401 -> "Microsoft Graph did not accept the sign-in (" + said + "). Sign in again (login tool or --login), "
                     + "or provide a fresh MS365_MCP_OAUTH_TOKEN.";
             case 403 -> "Access denied (" + said + "). " + tool.name() + " needs the delegated permission "
-                    + (scopes.isEmpty() ? "for this resource" : scopes)
-                    + " granted to the app registration (admin consent for work accounts), and the signed-in user "
-                    + "must have access to the item; after consent, sign in again.";
+                    + (scopes.isEmpty() ? "for this resource" : scopes) + ". " + consentHint(tool)
+                    + " The signed-in user must also have access to the item.";
             case 404 -> "Not found (" + said + "). Check the ID: IDs are case-sensitive and change when an item moves; "
                     + "list the parent collection to get current IDs.";
             case 409, 412 -> "Conflict (" + said + "): the item changed or already exists. Read it again and retry.";
@@ -50,6 +49,20 @@ final class GraphErrorMessages {
                             + " retries" : "") + ". Try again later."
                     : "Microsoft Graph answered " + said + ".";
         };
+    }
+
+    /**
+     * Who can fix a missing permission: work scopes (org-mode tools, {@code .All}, {@code .Shared})
+     * need a work account and usually an administrator's consent; the rest the user can consent to.
+     */
+    private static String consentHint(ToolDef tool) {
+        boolean workScope = tool.orgOnly() || tool.scopes().stream().anyMatch(s -> s.endsWith(".All") || s.contains(".Shared"));
+        if (workScope) {
+            return "It is a work scope: it needs a work or school account (org mode, --org-mode) and usually an "
+                    + "administrator's consent (Entra admin center > App registrations > API permissions > Grant admin "
+                    + "consent); then sign in again so the token carries it.";
+        }
+        return "Add it to the app registration's API permissions and sign in again to consent, so the token carries it.";
     }
 
     private static boolean isRetried(int status) {

@@ -43,7 +43,14 @@ class GraphErrorMessagesTest {
     @Test
     void forbiddenNamesTheScopeTheToolNeeds() {
         assertThat(failWith(FakeResponse.error(403, "ErrorAccessDenied", "Access is denied.")))
-                .contains("403 ErrorAccessDenied", "Mail.Read", "consent");
+                .contains("403 ErrorAccessDenied", "Mail.Read", "consent").doesNotContain("administrator");
+    }
+
+    @Test
+    void forbiddenOnAWorkScopeSaysOrgModeAndAdminConsent() {
+        h.graph.on("GET", "/v1.0/me/chats", FakeResponse.error(403, "Forbidden", "Missing scope permissions."));
+        CallToolResult r = h.call("list-chats", Map.of());
+        assertThat(text(r)).contains("403 Forbidden", "Chat.ReadBasic", "work scope", "--org-mode", "administrator's consent");
     }
 
     @Test
