@@ -6,6 +6,7 @@ import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.selection.Preset;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -15,6 +16,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,22 +31,42 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The desktop jar: Microsoft 365 tools over MCP STDIO. Stdout carries JSON-RPC and nothing else:
  * {@code System.out} is pointed at stderr before anything can print, and logs go to stderr.
+ * Flags keep the names of the TypeScript reference server and win over their environment variables.
  */
 @Command(name = "ms365-mcp", mixinStandardHelpOptions = true, versionProvider = StdioMain.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.")
 public final class StdioMain implements Callable<Integer> {
 
-    @Option(names = {"--org-mode", "--work-mode"}, description = "Work/school tools: Teams, SharePoint, shared mailboxes, directory.")
+    @Option(names = {"--org-mode", "--work-mode"}, description = "Add work/school tools: Teams, SharePoint, shared mailboxes, directory.")
     Boolean orgMode;
 
     @Option(names = "--read-only", description = "Offer and allow only tools that change nothing.")
     Boolean readOnly;
 
-    @Option(names = "--enabled-tools", paramLabel = "<regex>", description = "Offer only tools whose name matches (case-insensitive).")
+    @Option(names = "--preset", split = ",", paramLabel = "<name>", description = "Offer only these tool groups (see --list-presets).")
+    List<String> presets;
+
+    @Option(names = "--enabled-tools", paramLabel = "<regex>", description = "Offer only tools whose name matches (case-insensitive); wins over --preset.")
     String enabledTools;
+
+    @Option(names = "--discovery", description = "List three tools (search-tools, get-tool-schema, execute-tool) instead of all.")
+    Boolean discovery;
 
     @Option(names = "--toon", description = "Return results as TOON instead of JSON (fewer tokens).")
     Boolean toon;
+
+    @Option(names = "--cloud", paramLabel = "<cloud>", description = "global, china, usgov or usgov-dod.")
+    String cloud;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging (to stderr).")
+    boolean verbose;
+
+    @Option(names = "--list-presets", description = "Print the presets and exit.")
+    boolean listPresets;
+
+    @Option(names = "--list-permissions", description = "Print, as JSON, the delegated scopes the enabled tools need, and exit.")
+    boolean listPermissions;
 
     @CommandLine.ArgGroup(exclusive = true)
     AccountCommand accountCommand;
@@ -78,7 +103,8 @@ public final class StdioMain implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream protocolOut = System.out;
         System.setOut(System.err);
-        System.exit(commandLine(protocolOut, System.getenv()).execute(args));
+        Map<String, String> env = DotEnv.withAppRegistration(System.getenv(), Path.of(".env"));
+        System.exit(commandLine(protocolOut, env).execute(args));
     }
 
     static CommandLine commandLine(PrintStream protocolOut, Map<String, String> env) {
@@ -101,7 +127,39 @@ public final class StdioMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ToolSettings.Builder b = ToolSettings.fromEnv(env).toBuilder();
+        Map<String, String> effective = new HashMap<>(env);
+        if (cloud != null) {
+            effective.put("MS365_MCP_CLOUD_TYPE", cloud);
+        }
+        configureLogging(effective);
+        ToolSettings settings = settings(effective);
+        if (listPresets) {
+            PresetList.print(settings, new PrintWriter(protocolOut, true));
+            return 0;
+        }
+        AuthSettings auth = AuthSettings.fromEnv(effective);
+        TokenProvider tokens = TokenProviders.fromSettings(auth);
+        AccountManager accounts = TokenProviders.accountManager(tokens);
+        Ms365Tools tools = Ms365Tools.builder()
+                .settings(settings)
+                .tokenProvider(tokens)
+                .accountManager(accounts)
+                .graphRoot(auth.endpoint().graphRoot())
+                .build();
+        if (listPermissions) {
+            protocolOut.println(JsonMapper.builder().build().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
+            return 0;
+        }
+        if (accountCommand != null) {
+            return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());
+        }
+        serve(tools);
+        return 0;
+    }
+
+    /** The environment, then the flags over it. STDIO users run the jar themselves: local files are theirs. */
+    private ToolSettings settings(Map<String, String> env) {
+        ToolSettings.Builder b = ToolSettings.fromEnv(env).toBuilder().localFiles(true);
         if (orgMode != null) {
             b.orgMode(orgMode);
         }
@@ -111,24 +169,28 @@ public final class StdioMain implements Callable<Integer> {
         if (enabledTools != null) {
             b.enabledTools(ToolSettings.regex(enabledTools));
         }
+        if (presets != null) {
+            b.presets(Preset.parse(String.join(",", presets)));
+        }
+        if (discovery != null) {
+            b.discovery(discovery);
+        }
         if (toon != null) {
             b.toon(toon);
         }
-        ToolSettings settings = b.build();
-        AuthSettings auth = AuthSettings.fromEnv(env);
-        TokenProvider tokens = TokenProviders.fromSettings(auth);
-        AccountManager accounts = TokenProviders.accountManager(tokens);
-        Ms365Tools tools = Ms365Tools.builder()
-                .settings(settings)
-                .tokenProvider(tokens)
-                .accountManager(accounts)
-                .graphRoot(auth.endpoint().graphRoot())
-                .build();
-        if (accountCommand != null) {
-            return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());
+        return b.build();
+    }
+
+    /** Sets logback's level before its first use: -v, else SILENT, else LOG_LEVEL (default info). */
+    private void configureLogging(Map<String, String> env) {
+        String level = env.getOrDefault("LOG_LEVEL", "info");
+        if ("true".equalsIgnoreCase(env.get("SILENT")) || "1".equals(env.get("SILENT"))) {
+            level = "off";
         }
-        serve(tools);
-        return 0;
+        if (verbose) {
+            level = "debug";
+        }
+        System.setProperty("LOG_LEVEL", level.toLowerCase(Locale.ROOT));
     }
 
     /** Serves until stdin ends (the client is gone), then closes the session. */
@@ -140,6 +202,7 @@ public final class StdioMain implements Callable<Integer> {
         StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, protocolOut);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ms365-mcp", Version.current())
+                .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools.syncToolSpecifications())
@@ -147,6 +210,11 @@ public final class StdioMain implements Callable<Integer> {
         stdinClosed.await();
         server.closeGracefully();
     }
+
+    /** Said once per session instead of on every tool: what list tools accept beyond their schema. */
+    static final String INSTRUCTIONS = "Microsoft 365 through Microsoft Graph. List tools also accept skip, count, "
+            + "expand and skiptoken (OData $skip, $count, $expand, $skiptoken). IDs come from list results; "
+            + "@odata.etag values are for If-Match.";
 
     /** The jar's Implementation-Version. */
     static final class Version implements CommandLine.IVersionProvider {
