@@ -119,4 +119,28 @@ class StdioEndToEndIT {
                 .call("list-mail-folders", Map.of()).run().path("results").get(0);
         assertThat(text(r)).doesNotStartWith("{").contains("Inbox", "Sent Items");
     }
+
+    @Test
+    void orgModeAddsWorkToolsAndPresetsNarrow() throws Exception {
+        JsonNode results = signedIn().args("--org-mode").list().run().path("results");
+        List<String> org = toolNames(results.get(0));
+        assertThat(org).hasSizeGreaterThanOrEqualTo(344).contains("send-channel-message", "list-shared-mailbox-messages");
+
+        List<String> mailOnly = toolNames(signedIn().args("--preset", "mail").list().run().path("results").get(0));
+        assertThat(mailOnly).contains("send-mail", "list-mail-messages").doesNotContain("list-calendar-events",
+                "list-folder-files");
+    }
+
+    @Test
+    void discoveryModeFindsDescribesAndRunsTools() throws Exception {
+        JsonNode results = signedIn().args("--discovery")
+                .list()
+                .call("search-tools", Map.of("query", "list my emails"))
+                .call("execute-tool", Map.of("name", "list-mail-messages", "arguments", Map.of("top", 1)))
+                .run().path("results");
+        assertThat(toolNames(results.get(0))).containsExactly("search-tools", "get-tool-schema", "execute-tool");
+        assertThat(text(results.get(1))).contains("list-mail-messages");
+        assertThat(results.get(2).path("isError").asBoolean(false)).as(text(results.get(2))).isFalse();
+        assertThat(graph.lastRequest().query()).containsEntry("$top", "1");
+    }
 }
