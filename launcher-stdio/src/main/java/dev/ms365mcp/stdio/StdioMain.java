@@ -204,6 +204,7 @@ public final class StdioMain implements Callable<Integer> {
                 .serverInfo("ms365-mcp", Version.current())
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
+                .jsonSchemaValidator(tools.schemaValidator())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools.syncToolSpecifications())
                 .build();

@@ -11,6 +11,7 @@ import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.local.ParseTeamsUrl;
 import dev.ms365mcp.tools.selection.ToolSelection;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -34,7 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  *         .settings(ToolSettings.defaults())
  *         .tokenProvider(myTokens)
  *         .build();
- * McpServer.sync(transport).tools(tools.syncToolSpecifications()).build();
+ * McpServer.sync(transport)
+ *         .jsonSchemaValidator(tools.schemaValidator())
+ *         .tools(tools.syncToolSpecifications())
+ *         .build();
  * }</pre>
  */
 public final class Ms365Tools {
@@ -47,6 +51,8 @@ public final class Ms365Tools {
     private final ToolSelection selection;
     private final Map<String, LocalTool> discovery;
     private final List<ToolDef> offered;
+    private final CatalogSchemaValidator schemaValidator = new CatalogSchemaValidator();
+    private final Map<String, McpSchema.Tool> listed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -107,10 +113,18 @@ public final class Ms365Tools {
                 : executor.call(tool, arguments);
     }
 
+    /**
+     * For the server builder's {@code jsonSchemaValidator(...)}: skips the start-up meta-schema check
+     * of catalog schemas (done at build time) and creates the argument validator on first use.
+     */
+    public JsonSchemaValidator schemaValidator() {
+        return schemaValidator;
+    }
+
     /** For {@code McpServer.sync(...)} with a STDIO or streamable HTTP transport. */
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
-                .tool(mcpTool(t))
+                .tool(listed(t))
                 .callHandler((exchange, request) -> invoke(t, request.arguments()))
                 .build()).toList();
     }
@@ -118,9 +132,17 @@ public final class Ms365Tools {
     /** For {@code McpServer.sync(statelessTransport)}. */
     public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
-                .tool(mcpTool(t))
+                .tool(listed(t))
                 .callHandler((context, request) -> invoke(t, request.arguments()))
                 .build()).toList();
+    }
+
+    private McpSchema.Tool listed(ToolDef t) {
+        return listed.computeIfAbsent(t.name(), n -> {
+            McpSchema.Tool tool = mcpTool(t);
+            schemaValidator.prevalidated(tool.inputSchema());
+            return tool;
+        });
     }
 
     /** The MCP tool as listed: name, description, input schema and behaviour hints. */

@@ -1,0 +1,159 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cold start of an MCP STDIO server as a desktop client sees it: spawn, send initialize, wait for
+ * the answer, send tools/list, wait for the answer; then read the process's peak RSS (VmHWM) and
+ * close stdin. Prints the median of N runs for ms365-mcp and, when installed, the TypeScript
+ * reference, side by side with ratios. Linux only (reads /proc).
+ *
+ * <pre>
+ * java bench/StartupBench.java [--runs 10] [--jar launcher-stdio/target/ms365-mcp-stdio.jar]
+ *                              [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server/dist/index.js]
+ * </pre>
+ */
+public class StartupBench {
+
+    record Run(double initializeMs, double toolsListMs, long peakRssKb, int toolsListBytes) {
+    }
+
+    record Subject(String name, List<String> command) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 10;
+        String jar = "launcher-stdio/target/ms365-mcp-stdio.jar";
+        String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server/dist/index.js";
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--jar" -> jar = args[++i];
+                case "--reference" -> reference = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        List<Subject> subjects = new ArrayList<>();
+        String aot = jar.replaceAll("\\.jar$", ".aot");
+        List<String> tuned = new ArrayList<>(List.of(java));
+        if (Files.exists(Path.of(aot))) {
+            tuned.add("-XX:AOTCache=" + aot);
+        }
+        tuned.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
+                "-Xmx128m", "-jar", jar, "--org-mode"));
+        subjects.add(new Subject("ms365-mcp (README flags" + (Files.exists(Path.of(aot)) ? " + AOT cache" : "") + ")", tuned));
+        subjects.add(new Subject("ms365-mcp (plain java -jar)", List.of(java, "-jar", jar, "--org-mode")));
+        if (Files.exists(Path.of(reference))) {
+            subjects.add(new Subject("reference @softeria/ms-365-mcp-server", List.of("node", reference, "--org-mode")));
+        } else {
+            System.out.println("(reference not installed: npm install --prefix bench/.reference @softeria/ms-365-mcp-server@0.155.0)");
+        }
+        System.out.printf("%d runs each, org mode, median; machine: %d cores%n%n", runs,
+                Runtime.getRuntime().availableProcessors());
+        List<Run> medians = new ArrayList<>();
+        for (Subject s : subjects) {
+            measure(s, 1); // warm the page cache, not counted
+            List<Run> all = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                all.add(measure(s, 1));
+            }
+            medians.add(median(all));
+        }
+        System.out.printf("%-48s %12s %14s %14s %16s%n", "server", "initialize", "tools/list", "peak RSS", "tools/list size");
+        for (int i = 0; i < subjects.size(); i++) {
+            Run r = medians.get(i);
+            System.out.printf("%-48s %10.0f ms %12.0f ms %10.1f MiB %12d bytes%n", subjects.get(i).name(), r.initializeMs(),
+                    r.toolsListMs(), r.peakRssKb() / 1024.0, r.toolsListBytes());
+        }
+        Run ref = medians.get(medians.size() - 1);
+        if (subjects.get(subjects.size() - 1).name().startsWith("reference")) {
+            System.out.println();
+            for (int i = 0; i < subjects.size() - 1; i++) {
+                Run r = medians.get(i);
+                System.out.printf("%-48s time %.2fx   peak RSS %.2fx   tools/list size %.3fx   (of the reference)%n",
+                        subjects.get(i).name(), r.toolsListMs() / ref.toolsListMs(),
+                        (double) r.peakRssKb() / ref.peakRssKb(), (double) r.toolsListBytes() / ref.toolsListBytes());
+            }
+        }
+    }
+
+    static Run measure(Subject s, int unused) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(s.command()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        OutputStream in = p.getOutputStream();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+        await(out, "\"id\":1");
+        double initMs = (System.nanoTime() - start) / 1e6;
+        send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        String list = await(out, "\"id\":2");
+        double listMs = (System.nanoTime() - start) / 1e6;
+        long rss = peakRssKb(p.pid());
+        in.close();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        int resultBytes = list.getBytes(StandardCharsets.UTF_8).length;
+        return new Run(initMs, listMs, rss, resultBytes);
+    }
+
+    static void send(OutputStream in, String line) throws IOException {
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /** The first stdout line containing {@code marker}, e.g. the answer with a given id. */
+    static String await(BufferedReader out, String marker) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.contains(marker)) {
+                return line;
+            }
+        }
+        throw new IOException("server closed stdout before answering " + marker);
+    }
+
+    /** VmHWM of the process and its children (the reference may run under a wrapper). */
+    static long peakRssKb(long pid) throws IOException {
+        long kb = vmHwm(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+            kb += vmHwm(child.pid());
+        }
+        return kb;
+    }
+
+    static long vmHwm(long pid) throws IOException {
+        Path status = Path.of("/proc/" + pid + "/status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    }
+
+    static Run median(List<Run> runs) {
+        double[] init = runs.stream().mapToDouble(Run::initializeMs).sorted().toArray();
+        double[] list = runs.stream().mapToDouble(Run::toolsListMs).sorted().toArray();
+        long[] rss = runs.stream().mapToLong(Run::peakRssKb).sorted().toArray();
+        return new Run(init[init.length / 2], list[list.length / 2], rss[rss.length / 2], runs.get(0).toolsListBytes());
+    }
+
+    static String join(String... parts) {
+        return String.join(" ", Arrays.asList(parts));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.ms365mcp.stdio;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Logback, set up in code (found through {@code META-INF/services}): one appender to stderr — stdout
+ * is the MCP protocol channel — at the level in the {@code LOG_LEVEL} system property or
+ * environment variable (default info). Code instead of logback.xml keeps the XML parser and pattern
+ * compiler off the start-up path.
+ */
+public final class StderrLogging extends ContextAwareBase implements Configurator {
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("stderr");
+        stderr.setTarget("System.err");
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        Line layout = new Line();
+        layout.setContext(context);
+        layout.start();
+        encoder.setLayout(layout);
+        encoder.start();
+        stderr.setEncoder(encoder);
+        stderr.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(stderr);
+        root.setLevel(Level.toLevel(level(), Level.INFO));
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static String level() {
+        String v = System.getProperty("LOG_LEVEL");
+        return v != null ? v : System.getenv().getOrDefault("LOG_LEVEL", "info");
+    }
+
+    /** {@code 12:30:01.123 INFO  McpAsyncServer - message}, plus the stack trace if any. */
+    static final class Line extends LayoutBase<ILoggingEvent> {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+        @Override
+        public String doLayout(ILoggingEvent e) {
+            String logger = e.getLoggerName();
+            StringBuilder sb = new StringBuilder(128)
+                    .append(LocalTime.now().format(TIME)).append(' ')
+                    .append(String.format("%-5s", e.getLevel())).append(' ')
+                    .append(logger.substring(logger.lastIndexOf('.') + 1)).append(" - ")
+                    .append(e.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+            if (e.getThrowableProxy() != null) {
+                sb.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append(CoreConstants.LINE_SEPARATOR);
+            }
+            return sb.toString();
+        }
+    }
+}
