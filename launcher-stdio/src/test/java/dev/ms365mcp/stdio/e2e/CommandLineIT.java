@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
 
 /** Flags and environment: help and version, and one clear line with a non-zero exit for bad input. */
 class CommandLineIT {
@@ -41,10 +42,28 @@ class CommandLineIT {
         assertThat(version.out()).startsWith("ms365-mcp ");
     }
 
+    @Test
+    void listPermissionsPrintsTheScopesAsJson() throws Exception {
+        Outcome o = run(Map.of(), "--list-permissions", "--preset", "mail");
+        assertThat(o.exit()).isZero();
+        JsonNode json = McpClientRun.JSON.readTree(o.out());
+        assertThat(json.path("scopes").valueStream().map(JsonNode::asString).toList())
+                .contains("Mail.Read", "Mail.Send").doesNotContain("Calendars.Read");
+    }
+
+    @Test
+    void listPresetsNamesEveryPreset() throws Exception {
+        Outcome o = run(Map.of(), "--list-presets", "--org-mode");
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).contains("mail", "calendar", "teams-write", "all", "org mode");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--no-such-flag        | Unknown option: '--no-such-flag'",
-        "--enabled-tools=(mail | ENABLED_TOOLS is not a valid regular expression"})
+        "--enabled-tools=(mail | ENABLED_TOOLS is not a valid regular expression",
+        "--preset=mail,emails  | Unknown preset 'emails'",
+        "--cloud=mars          | Unknown cloud 'mars'"})
     void badFlagsGiveOneLineAndExitTwo(String flag, String message) throws Exception {
         Outcome o = run(Map.of(), flag);
         assertThat(o.exit()).isEqualTo(2);
