@@ -48,6 +48,8 @@ public class StartupBench {
         List<String> tuned = new ArrayList<>(List.of(java));
         if (Files.exists(Path.of(aot))) {
             tuned.add("-XX:AOTCache=" + aot);
+            tuned.add("-Xlog:disable");
+            tuned.add("-Xlog:all=warning:stderr");
         }
         tuned.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
                 "-Xmx128m", "-jar", jar, "--org-mode"));

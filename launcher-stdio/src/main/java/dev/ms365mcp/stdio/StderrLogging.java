@@ -38,7 +38,12 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(stderr);
-        root.setLevel(Level.toLevel(level(), Level.INFO));
+        Level level = Level.toLevel(level(), Level.INFO);
+        root.setLevel(level);
+        if (level.isGreaterOrEqual(Level.INFO)) {
+            // The SDK logs every initialize at INFO with whole records; that is debug detail here.
+            context.getLogger("io.modelcontextprotocol").setLevel(Level.toLevel("warn"));
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

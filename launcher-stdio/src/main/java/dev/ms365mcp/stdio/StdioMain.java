@@ -6,6 +6,7 @@ import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.selection.Preset;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -103,8 +104,27 @@ public final class StdioMain implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream protocolOut = System.out;
         System.setOut(System.err);
+        // Parsing the catalog is the longest step of start-up; the second core does it meanwhile.
+        Thread.ofPlatform().daemon().name("catalog-load").start(Catalog::builtIn);
         Map<String, String> env = DotEnv.withAppRegistration(System.getenv(), Path.of(".env"));
+        StdioMain serving = new StdioMain(protocolOut, env);
+        if (ServeFlags.bind(serving, args)) {
+            System.exit(serving.callReportingBadInput());
+        }
         System.exit(commandLine(protocolOut, env).execute(args));
+    }
+
+    /** {@link #call()} with the same handling of bad input as the picocli path: one line, exit 2. */
+    int callReportingBadInput() {
+        try {
+            return call();
+        } catch (IllegalArgumentException e) {
+            System.err.println("ms365-mcp: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     static CommandLine commandLine(PrintStream protocolOut, Map<String, String> env) {

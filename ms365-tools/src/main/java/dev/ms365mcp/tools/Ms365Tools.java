@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Microsoft 365 tools for an MCP server: pick settings and a token source, then hand the tool
@@ -145,10 +144,14 @@ public final class Ms365Tools {
         });
     }
 
-    /** The MCP tool as listed: name, description, input schema and behaviour hints. */
+    /**
+     * The MCP tool as listed: name, description, input schema and behaviour hints. The schema map
+     * holds the catalog's JSON nodes as they are (Jackson writes them directly), not a deep copy.
+     */
     static McpSchema.Tool mcpTool(ToolDef t) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> schema = Json.MAPPER.convertValue(t.inputSchema(), Map.class);
+        Map<String, Object> schema = new java.util.LinkedHashMap<>();
+        t.inputSchema().properties().forEach(e -> schema.put(e.getKey(),
+                e.getValue().isString() ? e.getValue().asString() : e.getValue()));
         return McpSchema.Tool.builder(t.name(), schema).description(t.description()).annotations(annotations(t)).build();
     }
 
@@ -170,10 +173,6 @@ public final class Ms365Tools {
             a.openWorldHint(false);
         }
         return a.build();
-    }
-
-    private static final class Json {
-        static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
     public static final class Builder {

@@ -36,6 +36,8 @@ class StdioTransportIT {
     private void startServer() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(McpClientRun.java(), "-jar", System.getProperty("e2e.jar"));
         pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        // Debug level, so there is logging to check stays off stdout.
+        pb.environment().put("LOG_LEVEL", "debug");
         server = pb.start();
         Thread.ofVirtual().start(() -> pump(server.inputReader(StandardCharsets.UTF_8), stdout));
         Thread.ofVirtual().start(() -> {
