@@ -2,7 +2,8 @@
 // client, and prints what happened as JSON on stdout.
 //
 // Input (argv[2], JSON): {"command": "...", "args": [...], "env": {...},
-//                         "steps": [{"op": "list"} | {"op": "call", "name": "...", "arguments": {...}}]}
+//                         "steps": [{"op": "list"} | {"op": "call", "name": "...", "arguments": {...},
+//                                    "progress": true (ask for progress; the notifications come back in "progress")}]}
 // Output: {"server": {...}, "results": [<tools/list result> | <tools/call result> | {"error": "..."}]}
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -26,6 +27,11 @@ try {
     try {
       if (step.op === "list") {
         out.results.push(await client.listTools());
+      } else if (step.op === "call" && step.progress) {
+        const progress = [];
+        const result = await client.callTool({ name: step.name, arguments: step.arguments ?? {} }, undefined,
+          { onprogress: (p) => progress.push(p) });
+        out.results.push({ ...result, progress });
       } else if (step.op === "call") {
         out.results.push(await client.callTool({ name: step.name, arguments: step.arguments ?? {} }));
       } else {

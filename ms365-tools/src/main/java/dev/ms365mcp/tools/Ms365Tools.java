@@ -6,6 +6,7 @@ import dev.ms365mcp.tools.accounts.AccountTools;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.discovery.DiscoveryTools;
+import dev.ms365mcp.tools.execution.Progress;
 import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
@@ -13,6 +14,7 @@ import dev.ms365mcp.tools.local.ParseTeamsUrl;
 import dev.ms365mcp.tools.selection.ToolSelection;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -106,10 +108,30 @@ public final class Ms365Tools {
         return invoke(tool, arguments);
     }
 
+    /** Calls a tool by name, reporting long work (pages, downloads) to {@code progress}. */
+    public CallToolResult call(String name, Map<String, Object> arguments, Progress progress) {
+        ToolDef tool = byName.get(name);
+        return tool == null ? call(name, arguments) : invoke(tool, arguments, progress);
+    }
+
     private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments) {
+        return invoke(tool, arguments, Progress.NONE);
+    }
+
+    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, Progress progress) {
         LocalTool discoveryTool = discovery.get(tool.name());
         return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments)
-                : executor.call(tool, arguments);
+                : executor.call(tool, arguments, progress);
+    }
+
+    /** MCP progress notifications for a call whose client sent a progress token; none otherwise. */
+    private static Progress progressOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Object token = request.meta() == null ? null : request.meta().get("progressToken");
+        if (token == null || exchange == null) {
+            return Progress.NONE;
+        }
+        return (progress, total, message) -> exchange.progressNotification(
+                new McpSchema.ProgressNotification(token, progress, total, message, null));
     }
 
     /**
@@ -124,7 +146,7 @@ public final class Ms365Tools {
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((exchange, request) -> invoke(t, request.arguments()))
+                .callHandler((exchange, request) -> invoke(t, request.arguments(), progressOf(exchange, request)))
                 .build()).toList();
     }
 

@@ -44,6 +44,12 @@ final class McpClientRun {
         return this;
     }
 
+    /** A call that asks for progress notifications; they come back in the result's {@code progress}. */
+    McpClientRun callWithProgress(String tool, Map<String, Object> arguments) {
+        steps.add(Map.of("op", "call", "name", tool, "arguments", arguments, "progress", true));
+        return this;
+    }
+
     /** Runs the session; returns the client's report ({@code results} in step order, {@code serverLog}). */
     JsonNode run() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-jar", System.getProperty("e2e.jar")));

@@ -143,4 +143,16 @@ class StdioEndToEndIT {
         assertThat(results.get(2).path("isError").asBoolean(false)).as(text(results.get(2))).isFalse();
         assertThat(graph.lastRequest().query()).containsEntry("$top", "1");
     }
+
+    @Test
+    void fetchingAllPagesReportsProgressToAClientThatAsks() throws Exception {
+        graph.pages("/v1.0/me/mailFolders/archive/messages", List.of(
+                List.of("{\"id\":\"a1\"}", "{\"id\":\"a2\"}"), List.of("{\"id\":\"a3\"}"), List.of("{\"id\":\"a4\"}")));
+        JsonNode r = signedIn().callWithProgress("list-mail-folder-messages",
+                Map.of("mailFolderId", "archive", "fetchAllPages", true)).run().path("results").get(0);
+        assertThat(r.path("isError").asBoolean(false)).as(r.toString()).isFalse();
+        assertThat(McpClientRun.JSON.readTree(text(r)).path("value")).hasSize(4);
+        assertThat(r.path("progress").valueStream().map(p -> p.path("progress").asInt()).toList()).containsExactly(1, 2, 3);
+        assertThat(r.path("progress").get(2).path("message").asString()).contains("4 items");
+    }
 }

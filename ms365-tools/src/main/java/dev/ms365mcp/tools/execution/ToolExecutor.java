@@ -82,6 +82,11 @@ public final class ToolExecutor {
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
+        return call(tool, arguments, Progress.NONE);
+    }
+
+    /** Runs the call, reporting how far long work got (pages, downloads) to {@code progress}. */
+    public CallToolResult call(ToolDef tool, Map<String, Object> arguments, Progress progress) {
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         if (settings.readOnly() && !tool.readOnly()) {
             return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
@@ -112,22 +117,27 @@ public final class ToolExecutor {
             call = call.withHeader("Authorization", "Bearer " + token);
             return switch (tool.response()) {
                 case BATCH -> batch.run(tool, call, steps);
-                case FILE -> downloads.toFile(tool, call, file);
-                default -> answer(tool, args, call);
+                case FILE -> {
+                    progress.report(0, null, "Downloading to " + file);
+                    CallToolResult saved = downloads.toFile(tool, call, file);
+                    progress.report(1, 1.0, "Download finished");
+                    yield saved;
+                }
+                default -> answer(tool, args, call, progress);
             };
         } catch (InvalidArgumentException | AuthException | GraphUnreachableException e) {
             return error(e.getMessage());
         }
     }
 
-    private CallToolResult answer(ToolDef tool, Map<String, Object> args, GraphCall call) {
+    private CallToolResult answer(ToolDef tool, Map<String, Object> args, GraphCall call, Progress progress) {
         GraphResponse response = tool.workbookSession() ? sessions.send(call) : graph.send(call);
         log.debug("{} -> HTTP {}", tool.name(), response.status());
         if (!response.ok()) {
             return error(errors.describe(tool, response));
         }
         if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable()) {
-            return allPages(tool, call, response);
+            return allPages(tool, call, response, progress);
         }
         if (tool.response() == ResponseKind.DOWNLOAD_URL) {
             return downloads.downloadUrl(response);
@@ -178,13 +188,14 @@ public final class ToolExecutor {
     }
 
     /** Follows {@code @odata.nextLink} verbatim, bounded by pages and items, merging {@code value}. */
-    private CallToolResult allPages(ToolDef tool, GraphCall first, GraphResponse response) {
+    private CallToolResult allPages(ToolDef tool, GraphCall first, GraphResponse response, Progress progress) {
         JsonNode page = json.readTree(response.body());
         ArrayNode all = json.createArrayNode();
         all.addAll(items(page));
         String next = link(page, ResultShaper.NEXT_LINK);
         String delta = link(page, ResultShaper.DELTA_LINK);
         int pages = 1;
+        progress.report(pages, null, "Fetched page 1 (" + all.size() + " items)");
         String stoppedBy = null;
         while (next != null) {
             if (pages >= settings.maxPages()) {
@@ -211,6 +222,7 @@ public final class ToolExecutor {
             String d = link(page, ResultShaper.DELTA_LINK);
             delta = d != null ? d : delta;
             pages++;
+            progress.report(pages, null, "Fetched page " + pages + " (" + all.size() + " items)");
         }
         if (all.size() > settings.maxItems()) {
             int dropped = all.size() - settings.maxItems();
