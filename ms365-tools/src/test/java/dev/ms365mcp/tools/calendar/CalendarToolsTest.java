@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.testkit.graph.RecordedRequest;
-import dev.ms365mcp.tools.AreaBytes;
 import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ParityRow;
@@ -46,14 +45,6 @@ class CalendarToolsTest {
         assertThat(area).containsExactlyInAnyOrderElementsOf(TOOLS);
     }
 
-    @Test
-    void areaStaysWithinItsBytes() {
-        List<ToolDef> tools = AreaBytes.tools("calendar", false);
-        int bytes = AreaBytes.of(tools);
-        System.out.println("calendar: " + tools.size() + " tools, " + bytes + " bytes, " + bytes / tools.size() + " per tool");
-        assertThat(tools).hasSize(30);
-        assertThat(bytes).isLessThanOrEqualTo(15_200);
-    }
 
     @Test
     void calendarViewSendsTheRangeAndTheTimeZonePreference() {

@@ -49,6 +49,18 @@ public record ParityRow(String name, String method, String path, boolean orgOnly
         }
     }
 
+    /** The rows named, in order; a name the reference does not have fails the test. */
+    public static List<ParityRow> named(List<String> names) {
+        Map<String, ParityRow> all = all();
+        return names.stream().map(n -> {
+            ParityRow r = all.get(n);
+            if (r == null) {
+                throw new AssertionError(n + " is not in tool-parity.tsv");
+            }
+            return r;
+        }).toList();
+    }
+
     /** The path with every placeholder written {@code {}}, to compare templates whatever their names. */
     public static String shape(String path) {
         return path.replaceAll("\\{[^}]+}", "{}");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.testkit.graph.RecordedRequest;
-import dev.ms365mcp.tools.AreaBytes;
 import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ParityRow;
@@ -39,14 +38,6 @@ class ContactsToolsTest {
                 .containsExactlyInAnyOrderElementsOf(TOOLS);
     }
 
-    @Test
-    void areaStaysWithinItsBytes() {
-        List<ToolDef> tools = AreaBytes.tools("contacts", false);
-        int bytes = AreaBytes.of(tools);
-        System.out.println("contacts: " + tools.size() + " tools, " + bytes + " bytes, " + bytes / tools.size() + " per tool");
-        assertThat(tools).hasSize(13);
-        assertThat(bytes).isLessThanOrEqualTo(5_800);
-    }
 
     @Test
     void listingContactsSendsFilterOrderAndPaging() {

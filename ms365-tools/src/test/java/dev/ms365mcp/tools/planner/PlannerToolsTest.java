@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.testkit.graph.RecordedRequest;
-import dev.ms365mcp.tools.AreaBytes;
 import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ParityRow;
@@ -40,14 +39,6 @@ class PlannerToolsTest {
                 .containsExactlyInAnyOrderElementsOf(TOOLS);
     }
 
-    @Test
-    void areaStaysWithinItsBytes() {
-        List<ToolDef> tools = AreaBytes.tools("planner", false);
-        int bytes = AreaBytes.of(tools);
-        System.out.println("planner: " + tools.size() + " tools, " + bytes + " bytes, " + bytes / tools.size() + " per tool");
-        assertThat(tools).hasSize(16);
-        assertThat(bytes).isLessThanOrEqualTo(6_950);
-    }
 
     @Test
     void updatingATaskSendsItsETag() {

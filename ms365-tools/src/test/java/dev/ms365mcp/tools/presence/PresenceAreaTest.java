@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ParityRow;
 import dev.ms365mcp.tools.catalog.ToolDef;
-import dev.ms365mcp.tools.teams.AreaBudget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +17,9 @@ class PresenceAreaTest {
 
     @Test
     void everyPresenceRowOfTheReferenceIsInThePresenceArea() {
-        assertThat(AreaBudget.rows(TOOLS)).hasSize(8).allMatch(ParityRow::orgOnly);
+        assertThat(ParityRow.named(TOOLS)).hasSize(8).allMatch(ParityRow::orgOnly);
         assertThat(Catalog.builtIn().tools().stream().filter(t -> t.area().equals("presence")).map(ToolDef::name))
                 .containsExactlyInAnyOrderElementsOf(TOOLS);
     }
 
-    @Test
-    void staysWithinTheOrgBudget() {
-        assertThat(AreaBudget.report("presence")).isLessThanOrEqualTo(AreaBudget.ORG_BYTES_PER_TOOL * TOOLS.size());
-    }
 }

@@ -3,7 +3,6 @@ package dev.ms365mcp.tools.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ms365mcp.testkit.graph.FakeResponse;
-import dev.ms365mcp.tools.AreaBytes;
 import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ParityRow;
@@ -31,9 +30,6 @@ class ProfileToolsTest {
         assertThat(ParityRow.all().keySet()).containsAll(TOOLS);
         assertThat(Catalog.builtIn().tools().stream().filter(t -> t.area().equals("profile")).map(ToolDef::name))
                 .containsExactlyInAnyOrderElementsOf(TOOLS);
-        int bytes = AreaBytes.of(AreaBytes.tools("profile", false));
-        System.out.println("profile: 2 tools, " + bytes + " bytes, " + bytes / 2 + " per tool");
-        assertThat(bytes).isLessThanOrEqualTo(600);
     }
 
     @Test
