@@ -7,9 +7,14 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A {@link FakeGraph} and an {@link Ms365Tools} pointed at it, signed in with a static token. */
-public final class ToolHarness implements AutoCloseable {
+/**
+ * A {@link FakeGraph} and an {@link Ms365Tools} pointed at it, signed in with a static token. As a
+ * field with {@code @RegisterExtension} it closes itself after each test.
+ */
+public final class ToolHarness implements AutoCloseable, AfterEachCallback {
 
     public static final String TOKEN = "test-access-token";
 
@@ -43,6 +48,11 @@ public final class ToolHarness implements AutoCloseable {
     /** The text of a result's first content item (for other content, e.g. a resource, its description). */
     public static String text(CallToolResult result) {
         return result.content().get(0) instanceof TextContent t ? t.text() : String.valueOf(result.content().get(0));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

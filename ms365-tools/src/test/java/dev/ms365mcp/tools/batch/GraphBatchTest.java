@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,12 +26,8 @@ class GraphBatchTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BATCH = "/v1.0/$batch";
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     private static Map<String, Object> step(String id, String method, String url) {
         return Map.of("id", id, "method", method, "url", url);

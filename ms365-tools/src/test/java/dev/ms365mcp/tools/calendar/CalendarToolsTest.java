@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,12 +30,8 @@ class CalendarToolsTest {
             "update-my-calendar-permission", "delete-my-calendar-permission");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyReferenceCalendarToolIsInTheCalendarArea() {

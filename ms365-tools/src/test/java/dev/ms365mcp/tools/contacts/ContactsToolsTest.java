@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The Outlook contacts area: every reference tool is there, and the requests it relies on. */
@@ -24,12 +24,8 @@ class ContactsToolsTest {
             "delete-contact-folder", "list-contact-folder-contacts", "create-contact-in-folder");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyReferenceContactsToolIsInTheContactsArea() {

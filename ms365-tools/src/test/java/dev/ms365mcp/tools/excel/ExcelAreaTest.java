@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Excel rows: all present; every change runs in a persistent workbook session that is always closed. */
 class ExcelAreaTest {
@@ -27,12 +27,8 @@ class ExcelAreaTest {
     private static final String WORKBOOK = "/v1.0/drives/d1/items/book1/workbook";
     private static final String RANGE = WORKBOOK + "/worksheets/Sheet1/range(address='A1%3AB2')";
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyExcelRowOfTheReferenceIsInTheCatalog() {

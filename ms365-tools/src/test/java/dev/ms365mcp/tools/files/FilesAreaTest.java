@@ -12,8 +12,8 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** OneDrive rows: all present, items addressed by path, raw uploads, and what Graph answers without a body. */
@@ -25,12 +25,8 @@ class FilesAreaTest {
             "copy-drive-item", "create-drive-item-preview", "list-drive-item-thumbnails", "list-drive-item-permissions",
             "delete-drive-item-permission", "list-drive-item-versions", "search-onedrive-files", "upload-my-profile-photo");
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyFilesRowOfTheReferenceIsInTheCatalog() {

@@ -6,8 +6,8 @@ import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,12 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ParseTeamsUrlTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     private JsonNode parse(String url) {
         CallToolResult r = harness.call("parse-teams-url", Map.of("url", url));

@@ -11,20 +11,16 @@ import io.modelcontextprotocol.spec.McpSchema.EmbeddedResource;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Meeting artifacts: transcripts read as WebVTT text, recordings as bytes, the function-style transcript search. */
 class MeetingsRequestTest {
 
     private static final String VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v Adele Vance>Good morning, everyone.</v>\n";
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void transcriptContentIsReturnedAsTheVttText() {

@@ -12,8 +12,8 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OneNote rows: all present; pages are created from XHTML and read back as HTML text. */
 class OneNoteAreaTest {
@@ -26,12 +26,8 @@ class OneNoteAreaTest {
     private static final String PAGE = "<!DOCTYPE html><html><head><title>Trip – día 1</title></head>"
             + "<body><p>Packed &amp; ready</p></body></html>";
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyPersonalOneNoteRowOfTheReferenceIsInTheCatalog() {

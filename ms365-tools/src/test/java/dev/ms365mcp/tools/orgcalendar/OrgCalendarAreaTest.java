@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Free/busy, meeting suggestions and group calendars: complete, read-only POSTs, time windows. */
@@ -22,12 +22,8 @@ class OrgCalendarAreaTest {
             "list-group-events");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
 
     @Test
     void everyReferenceRowOfTheAreaIsInTheCatalog() {

@@ -8,8 +8,8 @@ import dev.ms365mcp.tools.ToolHarness;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Presence: the bulk lookup is a read even though it is a POST; setting presence is a write. */
@@ -17,12 +17,8 @@ class PresenceRequestTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
 
     @Test
     void presencesOfSeveralUsersCanBeReadInReadOnlyMode() {

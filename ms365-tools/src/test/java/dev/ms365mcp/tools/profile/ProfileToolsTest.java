@@ -10,20 +10,16 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The profile area: who is signed in (v1.0) and the extended profile (beta). */
 class ProfileToolsTest {
 
     static final List<String> TOOLS = List.of("get-current-user", "get-my-profile");
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyReferenceProfileToolIsInTheProfileArea() {

@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Microsoft Search, Copilot retrieval, insights and sensitivity labels: complete and read-only. */
@@ -22,12 +22,8 @@ class SearchAreaTest {
             "list-sensitivity-labels", "get-sensitivity-label");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness(s -> s.readOnly(true));
 
     @Test
     void everyReferenceRowOfTheAreaIsInTheCatalog() {

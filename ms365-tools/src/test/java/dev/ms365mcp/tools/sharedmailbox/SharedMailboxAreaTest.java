@@ -11,8 +11,8 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Mailboxes and calendars shared with the user: complete, addressed by mailbox, *.Shared scopes. */
@@ -27,12 +27,8 @@ class SharedMailboxAreaTest {
     private static final String BOX = "/v1.0/users/help%40contoso.com";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyReferenceRowOfTheAreaIsInTheCatalog() {

@@ -12,8 +12,8 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** OneNote notebooks stored in SharePoint sites: complete, HTML in and out, read-only behaviour. */
@@ -29,12 +29,8 @@ class SharePointOneNoteAreaTest {
             "get-onenote-notebook-from-web-url");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     @Test
     void everyReferenceRowOfTheAreaIsInTheCatalog() {

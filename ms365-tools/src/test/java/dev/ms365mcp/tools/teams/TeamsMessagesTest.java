@@ -9,8 +9,8 @@ import dev.ms365mcp.tools.ToolSettings;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,12 +20,8 @@ class TeamsMessagesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SUFFIX = "\n\n\u2014 sent by my assistant";
 
-    private final ToolHarness harness = new ToolHarness();
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+    @RegisterExtension
+    final ToolHarness harness = new ToolHarness();
 
     private static JsonNode json(CallToolResult result) {
         assertThat(result.isError()).as(ToolHarness.text(result)).isFalse();
