@@ -167,7 +167,7 @@ public final class StdioMain implements Callable<Integer> {
                 .graphRoot(auth.endpoint().graphRoot())
                 .build();
         if (listPermissions) {
-            protocolOut.println(JsonMapper.builder().build().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
+            protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
             return 0;
         }
         if (accountCommand != null) {
@@ -215,7 +215,7 @@ public final class StdioMain implements Callable<Integer> {
 
     /** Serves until stdin ends (the client is gone), then closes the session. */
     private void serve(Ms365Tools tools) throws InterruptedException {
-        McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.shared());
         CountDownLatch stdinClosed = new CountDownLatch(1);
         JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), protocolOut, mapper,
                 stdinClosed::countDown);

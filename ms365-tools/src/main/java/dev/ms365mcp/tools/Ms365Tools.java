@@ -102,8 +102,7 @@ public final class Ms365Tools {
     public CallToolResult call(String name, Map<String, Object> arguments) {
         ToolDef tool = byName.get(name);
         if (tool == null) {
-            return CallToolResult.builder().isError(true)
-                    .addTextContent("No tool named '" + name + "' is available in this configuration.").build();
+            return ToolResults.error("No tool named '" + name + "' is available in this configuration.");
         }
         return invoke(tool, arguments);
     }

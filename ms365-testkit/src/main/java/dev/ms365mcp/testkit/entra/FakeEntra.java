@@ -1,5 +1,6 @@
 package dev.ms365mcp.testkit.entra;
 
+import dev.ms365mcp.testkit.FormEncoding;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,9 +351,9 @@ public final class FakeEntra implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = FormEncoding.decode(exchange.getRequestURI().getRawQuery());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String> form = parseForm(body);
+            Map<String, String> form = FormEncoding.decode(body);
             EntraRequest request = new EntraRequest(exchange.getRequestMethod(), path, query, form,
                     exchange.getRequestHeaders().getFirst("Host"));
             requests.add(request);
@@ -711,20 +711,6 @@ public final class FakeEntra implements AutoCloseable {
             return new LinkedHashSet<>();
         }
         return new LinkedHashSet<>(List.of(scope.strip().split("\\s+")));
-    }
-
-    private static Map<String, String> parseForm(String encoded) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return params;
-        }
-        for (String pair : encoded.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-        }
-        return params;
     }
 
     private static String randomId() {

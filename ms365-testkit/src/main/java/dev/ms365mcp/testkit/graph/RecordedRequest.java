@@ -1,8 +1,7 @@
 package dev.ms365mcp.testkit.graph;
 
-import java.net.URLDecoder;
+import dev.ms365mcp.testkit.FormEncoding;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,17 +25,7 @@ public record RecordedRequest(String method, String rawPath, String rawQuery, Ma
 
     /** Query parameters, decoded, in order ({@code $top} and {@code %24top} both read as {@code $top}). */
     public Map<String, String> query() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-        }
-        return out;
+        return FormEncoding.decode(rawQuery);
     }
 
     /** Path and query as sent, e.g. {@code /v1.0/me/messages?%24top=5}. */

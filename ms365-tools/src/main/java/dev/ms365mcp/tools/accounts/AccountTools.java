@@ -1,5 +1,7 @@
 package dev.ms365mcp.tools.accounts;
 
+import static dev.ms365mcp.tools.ToolResults.text;
+import static dev.ms365mcp.tools.ToolResults.error;
 import dev.ms365mcp.auth.AccountInfo;
 import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.AuthException;
@@ -22,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class AccountTools {
 
     private static final Logger log = LoggerFactory.getLogger(AccountTools.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final AccountManager accounts;
     private final Supplier<Set<String>> loginScopes;
@@ -39,16 +41,16 @@ public final class AccountTools {
                 "login", guarded(this::login),
                 "logout", guarded(args -> {
                     accounts.logout();
-                    return ok("Signed out: every cached account and token was removed.");
+                    return text("Signed out: every cached account and token was removed.");
                 }),
-                "list-accounts", guarded(args -> ok(JSON.writeValueAsString(Map.of("accounts",
+                "list-accounts", guarded(args -> text(JSON.writeValueAsString(Map.of("accounts",
                         accounts.accounts().stream().map(AccountTools::describe).toList())))),
-                "select-account", guarded(args -> ok("Selected " + accounts.select(account(args)).username()
+                "select-account", guarded(args -> text("Selected " + accounts.select(account(args)).username()
                         + "; calls that name no account use it.")),
                 "remove-account", guarded(args -> {
                     String account = account(args);
                     accounts.remove(account);
-                    return ok("Removed " + account + " and its tokens.");
+                    return text("Removed " + account + " and its tokens.");
                 }));
     }
 
@@ -56,7 +58,7 @@ public final class AccountTools {
         if (!Boolean.TRUE.equals(args.get("force"))) {
             LoginStatus status = accounts.verify();
             if (status.signedIn()) {
-                return ok("Already signed in as " + status.account().username() + ". Use force=true to sign in again.");
+                return text("Already signed in as " + status.account().username() + ". Use force=true to sign in again.");
             }
         }
         DeviceCodeLogin login = accounts.startLogin(loginScopes.get());
@@ -67,7 +69,7 @@ public final class AccountTools {
                 log.info("Signed in as {}", account.username());
             }
         });
-        return ok(login.message() + " After signing in, call verify-login.");
+        return text(login.message() + " After signing in, call verify-login.");
     }
 
     private static Map<String, Object> describe(AccountInfo a) {
@@ -86,12 +88,8 @@ public final class AccountTools {
             try {
                 return tool.call(args);
             } catch (AuthException e) {
-                return CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
+                return error(e.getMessage());
             }
         };
-    }
-
-    private static CallToolResult ok(String text) {
-        return CallToolResult.builder().addTextContent(text).build();
     }
 }

@@ -43,7 +43,7 @@ final class CatalogReader {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
     private static final Set<String> META_KEYS = Set.of("name", "in", "wire", "format", "required");
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = JsonMapper.shared();
     private final ObjectNode common;
     private ObjectNode sharedParams;
     private ObjectNode groups;
@@ -54,7 +54,7 @@ final class CatalogReader {
     }
 
     static List<ToolDef> readBuiltIn() {
-        JsonMapper json = JsonMapper.builder().build();
+        JsonMapper json = JsonMapper.shared();
         ObjectNode common = (ObjectNode) read(json, "common.json");
         CatalogReader reader = new CatalogReader(common);
         List<ToolDef> tools = new ArrayList<>();
@@ -66,7 +66,7 @@ final class CatalogReader {
 
     /** The rows of one catalog file outside the area list (e.g. the discovery tools), with common.json shared. */
     static List<ToolDef> readExtra(String file) {
-        JsonMapper json = JsonMapper.builder().build();
+        JsonMapper json = JsonMapper.shared();
         return new CatalogReader((ObjectNode) read(json, "common.json")).readArea(read(json, file));
     }
 

@@ -1,5 +1,7 @@
 package dev.ms365mcp.tools.discovery;
 
+import static dev.ms365mcp.tools.ToolResults.text;
+import static dev.ms365mcp.tools.ToolResults.error;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.selection.Preset;
@@ -27,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DiscoveryTools {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static final int DEFAULT_LIMIT = 8;
 
     private final Map<String, ToolDef> offered = new LinkedHashMap<>();
@@ -145,13 +147,5 @@ public final class DiscoveryTools {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static CallToolResult text(String s) {
-        return CallToolResult.builder().addTextContent(s).build();
-    }
-
-    private static CallToolResult error(String s) {
-        return CallToolResult.builder().addTextContent(s).isError(true).build();
     }
 }

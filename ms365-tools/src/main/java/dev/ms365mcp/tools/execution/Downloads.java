@@ -1,5 +1,6 @@
 package dev.ms365mcp.tools.execution;
 
+import dev.ms365mcp.tools.ToolResults;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.graph.GraphCall;
 import dev.ms365mcp.tools.graph.GraphClient;
@@ -82,10 +83,10 @@ final class Downloads {
         } catch (UncheckedIOException e) {
             String why = e.getCause() instanceof FileAlreadyExistsException ? " already exists and is never overwritten"
                     : " could not be written: " + e.getCause().getMessage();
-            return ToolExecutor.error(file + why + ".");
+            return ToolResults.error(file + why + ".");
         }
         if (!response.ok()) {
-            return ToolExecutor.error(errors.describe(tool, response));
+            return ToolResults.error(errors.describe(tool, response));
         }
         long size;
         try {
@@ -94,7 +95,7 @@ final class Downloads {
             size = -1;
         }
         String type = response.contentType().isEmpty() ? "" : " (" + response.contentType() + ")";
-        return ToolExecutor.text("Saved " + size + " bytes" + type + " to " + file + ".");
+        return ToolResults.text("Saved " + size + " bytes" + type + " to " + file + ".");
     }
 
     /** {@code {name, size, downloadUrl}} of a driveItem answer; an error when it has none (a folder). */
@@ -103,12 +104,12 @@ final class Downloads {
         try {
             item = json.readTree(response.body());
         } catch (JacksonException e) {
-            return ToolExecutor.error("The target did not answer with a driveItem; give the item's path without "
+            return ToolResults.error("The target did not answer with a driveItem; give the item's path without "
                     + "/content, e.g. /me/drive/root:/Docs/report.pdf:");
         }
         String url = item.path(DOWNLOAD_URL).asString("");
         if (url.isBlank()) {
-            return ToolExecutor.error("The item has no download URL: it is a folder, a OneNote package, or not a "
+            return ToolResults.error("The item has no download URL: it is a folder, a OneNote package, or not a "
                     + "driveItem. Give a file's path, e.g. /me/drive/root:/Docs/report.pdf:");
         }
         ObjectNode out = json.createObjectNode();
@@ -120,6 +121,6 @@ final class Downloads {
         }
         out.put("downloadUrl", url);
         out.put("note", "Pre-authenticated, valid for about an hour; fetch it without an Authorization header.");
-        return ToolExecutor.text(shaper.shapeJson(out));
+        return ToolResults.text(shaper.shapeJson(out));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ms365mcp.tools.execution;
 
+import dev.ms365mcp.tools.ToolResults;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.graph.GraphCall;
 import dev.ms365mcp.tools.graph.GraphClient;
@@ -119,7 +120,7 @@ final class JsonBatch {
             GraphResponse response = graph.send(withSteps(call, pending));
             if (!response.ok()) {
                 if (round == 0) {
-                    return ToolExecutor.error(errors.describe(tool, response));
+                    return ToolResults.error(errors.describe(tool, response));
                 }
                 note = "The follow-up batch for throttled requests failed: " + errors.describe(tool, response);
                 break;
@@ -128,7 +129,7 @@ final class JsonBatch {
             try {
                 answered = json.readTree(response.body());
             } catch (JacksonException e) {
-                return ToolExecutor.error("Microsoft Graph answered the batch with something that is not JSON (HTTP "
+                return ToolResults.error("Microsoft Graph answered the batch with something that is not JSON (HTTP "
                         + response.status() + ").");
             }
             for (JsonNode answer : answered.path("responses")) {
@@ -166,7 +167,7 @@ final class JsonBatch {
         if (note != null) {
             out.put("note", note);
         }
-        return ToolExecutor.text(shaper.shapeJson(out));
+        return ToolResults.text(shaper.shapeJson(out));
     }
 
     private static Set<String> statusIds(Map<String, JsonNode> answers, ArrayNode pending, int status) {

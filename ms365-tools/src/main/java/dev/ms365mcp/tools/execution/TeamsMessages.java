@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class TeamsMessages {
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = JsonMapper.shared();
     private final String prefix;
     private final String suffix;
 

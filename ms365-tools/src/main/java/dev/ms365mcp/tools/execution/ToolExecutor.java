@@ -1,5 +1,7 @@
 package dev.ms365mcp.tools.execution;
 
+import static dev.ms365mcp.tools.ToolResults.text;
+import static dev.ms365mcp.tools.ToolResults.error;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
@@ -48,7 +50,7 @@ public final class ToolExecutor {
     private final ToolSettings settings;
     private final TokenProvider tokens;
     private final GraphClient graph;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = JsonMapper.shared();
     private final GraphCallFactory calls;
     private final ResultShaper shaper;
     private final GraphErrorMessages errors;
@@ -259,13 +261,5 @@ public final class ToolExecutor {
     private static String link(JsonNode page, String name) {
         JsonNode n = page.path(name);
         return n.isString() && !n.asString().isBlank() ? n.asString() : null;
-    }
-
-    static CallToolResult text(String text) {
-        return CallToolResult.builder().addTextContent(text).build();
-    }
-
-    static CallToolResult error(String message) {
-        return CallToolResult.builder().addTextContent(message).isError(true).build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.ms365mcp.tools.local;
 
+import static dev.ms365mcp.tools.ToolResults.text;
+import static dev.ms365mcp.tools.ToolResults.error;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ public final class ParseTeamsUrl implements LocalTool {
 
     public static final String NAME = "parse-teams-url";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static final Pattern URL = Pattern.compile("(?i)(https?)://([^/?#]+)([^?#]*)(?:\\?([^#]*))?(?:#(.*))?");
     private static final Pattern TEAMS_HOST = Pattern.compile(
             "(.+\\.)?teams\\.(microsoft\\.com|live\\.com|cloud\\.microsoft|microsoft\\.us|microsoftonline\\.cn)");
@@ -38,7 +40,7 @@ public final class ParseTeamsUrl implements LocalTool {
             return error("Missing required argument 'url': a Teams meeting, message, channel or chat link.");
         }
         try {
-            return CallToolResult.builder().addTextContent(JSON.writeValueAsString(parse(url.strip()))).build();
+            return text(JSON.writeValueAsString(parse(url.strip())));
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
         }
@@ -230,9 +232,5 @@ public final class ParseTeamsUrl implements LocalTool {
         if (value != null && !value.isBlank()) {
             out.put(name, value);
         }
-    }
-
-    private static CallToolResult error(String message) {
-        return CallToolResult.builder().addTextContent(message).isError(true).build();
     }
 }

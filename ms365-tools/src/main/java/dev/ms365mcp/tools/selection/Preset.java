@@ -55,7 +55,7 @@ public record Preset(String name, String description, Set<String> areas, boolean
 
         private static Map<String, Preset> read() {
             try (InputStream in = Preset.class.getResourceAsStream("/dev/ms365mcp/tools/catalog/presets.json")) {
-                JsonNode root = JsonMapper.builder().build().readTree(in);
+                JsonNode root = JsonMapper.shared().readTree(in);
                 Map<String, Preset> out = new LinkedHashMap<>();
                 root.properties().forEach(e -> {
                     JsonNode p = e.getValue();
