@@ -6,12 +6,14 @@ import dev.ms365mcp.tools.accounts.AccountTools;
 import dev.ms365mcp.tools.catalog.Catalog;
 import dev.ms365mcp.tools.catalog.ToolDef;
 import dev.ms365mcp.tools.discovery.DiscoveryTools;
+import dev.ms365mcp.tools.execution.CallContext;
 import dev.ms365mcp.tools.execution.Progress;
 import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.local.ParseTeamsUrl;
 import dev.ms365mcp.tools.selection.ToolSelection;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -45,6 +47,13 @@ import java.util.stream.Collectors;
 public final class Ms365Tools {
 
     private static final String DEFAULT_GRAPH_ROOT = "https://graph.microsoft.com";
+
+    /**
+     * The MCP transport-context key under which a multi-user server (the HTTP launcher's context
+     * extractor) puts the authenticated caller's opaque user key; each call's token is asked for it.
+     * Absent in a single-user process.
+     */
+    public static final String PRINCIPAL = "ms365.principal";
 
     private final List<ToolDef> tools;
     private final Map<String, ToolDef> byName;
@@ -107,30 +116,35 @@ public final class Ms365Tools {
         return invoke(tool, arguments);
     }
 
-    /** Calls a tool by name, reporting long work (pages, downloads) to {@code progress}. */
-    public CallToolResult call(String name, Map<String, Object> arguments, Progress progress) {
+    /** Calls a tool by name for {@code context}'s caller, reporting long work (pages, downloads) to its progress. */
+    public CallToolResult call(String name, Map<String, Object> arguments, CallContext context) {
         ToolDef tool = byName.get(name);
-        return tool == null ? call(name, arguments) : invoke(tool, arguments, progress);
+        return tool == null ? call(name, arguments) : invoke(tool, arguments, context);
     }
 
     private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments) {
-        return invoke(tool, arguments, Progress.NONE);
+        return invoke(tool, arguments, CallContext.LOCAL);
     }
 
-    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, Progress progress) {
+    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext context) {
         LocalTool discoveryTool = discovery.get(tool.name());
-        return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments)
-                : executor.call(tool, arguments, progress);
+        return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments, context)
+                : executor.call(tool, arguments, context);
     }
 
-    /** MCP progress notifications for a call whose client sent a progress token; none otherwise. */
-    private static Progress progressOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    /** The caller from the transport context, and MCP progress notifications if the client sent a progress token. */
+    private static CallContext contextOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        String principal = exchange == null ? null : principalOf(exchange.transportContext());
         Object token = request.meta() == null ? null : request.meta().get("progressToken");
         if (token == null || exchange == null) {
-            return Progress.NONE;
+            return new CallContext(principal, Progress.NONE);
         }
-        return (progress, total, message) -> exchange.progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message, null));
+        return new CallContext(principal, (progress, total, message) -> exchange.progressNotification(
+                new McpSchema.ProgressNotification(token, progress, total, message, null)));
+    }
+
+    private static String principalOf(McpTransportContext transport) {
+        return transport != null && transport.get(PRINCIPAL) instanceof String p ? p : null;
     }
 
     /**
@@ -145,7 +159,7 @@ public final class Ms365Tools {
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((exchange, request) -> invoke(t, request.arguments(), progressOf(exchange, request)))
+                .callHandler((exchange, request) -> invoke(t, request.arguments(), contextOf(exchange, request)))
                 .build()).toList();
     }
 
@@ -153,7 +167,8 @@ public final class Ms365Tools {
     public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((context, request) -> invoke(t, request.arguments()))
+                .callHandler((transport, request) -> invoke(t, request.arguments(),
+                        new CallContext(principalOf(transport), Progress.NONE)))
                 .build()).toList();
     }
 

@@ -3,6 +3,7 @@ package dev.ms365mcp.tools.discovery;
 import static dev.ms365mcp.tools.ToolResults.text;
 import static dev.ms365mcp.tools.ToolResults.error;
 import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.execution.CallContext;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.selection.Preset;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,23 +34,40 @@ public final class DiscoveryTools {
 
     private final Map<String, ToolDef> offered = new LinkedHashMap<>();
     private final ToolSearch search;
-    private final BiFunction<ToolDef, Map<String, Object>, CallToolResult> execute;
+    private final Execution execute;
     private final JsonSchemaValidator validator = new DefaultJsonSchemaValidator();
 
     /**
      * @param offered the tools this configuration offers
      * @param execute runs one of them (the executor, which still enforces read-only)
      */
-    public DiscoveryTools(List<ToolDef> offered, BiFunction<ToolDef, Map<String, Object>, CallToolResult> execute) {
+    public DiscoveryTools(List<ToolDef> offered, Execution execute) {
         offered.forEach(t -> this.offered.put(t.name(), t));
         this.search = new ToolSearch(offered, synonyms());
         this.execute = execute;
     }
 
+    /** Runs an offered tool for the caller of execute-tool. */
+    @FunctionalInterface
+    public interface Execution {
+        CallToolResult run(ToolDef tool, Map<String, Object> arguments, CallContext context);
+    }
+
     /** The implementations by tool name. */
     public Map<String, LocalTool> tools() {
+        LocalTool executeTool = new LocalTool() {
+            @Override
+            public CallToolResult call(Map<String, Object> arguments) {
+                return executeTool(arguments, CallContext.LOCAL);
+            }
+
+            @Override
+            public CallToolResult call(Map<String, Object> arguments, CallContext context) {
+                return executeTool(arguments, context);
+            }
+        };
         return Map.of("search-tools", this::searchTools, "get-tool-schema", this::getToolSchema,
-                "execute-tool", this::executeTool);
+                "execute-tool", executeTool);
     }
 
     private CallToolResult searchTools(Map<String, Object> args) {
@@ -98,7 +115,7 @@ public final class DiscoveryTools {
         return text(JSON.writeValueAsString(out));
     }
 
-    private CallToolResult executeTool(Map<String, Object> args) {
+    private CallToolResult executeTool(Map<String, Object> args, CallContext context) {
         ToolDef t = find(args);
         if (t == null) {
             return notOffered(args);
@@ -116,7 +133,7 @@ public final class DiscoveryTools {
             return error("Arguments do not match " + t.name() + "'s schema: " + check.errorMessage()
                     + " Use get-tool-schema to see it. Nothing was sent.");
         }
-        return execute.apply(t, toolArgs);
+        return execute.run(t, toolArgs, context);
     }
 
     private ToolDef find(Map<String, Object> args) {

@@ -84,11 +84,15 @@ public final class ToolExecutor {
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
-        return call(tool, arguments, Progress.NONE);
+        return call(tool, arguments, CallContext.LOCAL);
     }
 
-    /** Runs the call, reporting how far long work got (pages, downloads) to {@code progress}. */
-    public CallToolResult call(ToolDef tool, Map<String, Object> arguments, Progress progress) {
+    /**
+     * Runs the call for {@code context}'s caller (whose token is asked for), reporting how far long
+     * work got (pages, downloads) to its progress.
+     */
+    public CallToolResult call(ToolDef tool, Map<String, Object> arguments, CallContext context) {
+        Progress progress = context.progress();
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         if (settings.readOnly() && !tool.readOnly()) {
             return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
@@ -100,7 +104,7 @@ public final class ToolExecutor {
         if (tool.method() == ToolDef.HttpMethod.LOCAL) {
             LocalTool local = localTools.get(tool.name());
             return local == null ? error(tool.name() + " is not available in this server configuration.")
-                    : local.call(args);
+                    : local.call(args, context);
         }
         try {
             GraphCall call = calls.build(tool, args);
@@ -115,7 +119,7 @@ public final class ToolExecutor {
             }
             Path file = tool.response() == ResponseKind.FILE ? Downloads.newFile(args.get("outputPath")) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
-            String token = tokens.token(new TokenRequest(scopes, account)).value();
+            String token = tokens.token(new TokenRequest(scopes, account, context.principal())).value();
             call = call.withHeader("Authorization", "Bearer " + token);
             return switch (tool.response()) {
                 case BATCH -> batch.run(tool, call, steps);

@@ -1,6 +1,7 @@
 package dev.ms365mcp.tools.local;
 
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import dev.ms365mcp.tools.execution.CallContext;
 import java.util.Map;
 
 /**
@@ -13,4 +14,9 @@ public interface LocalTool {
 
     /** Never throws for bad input: returns an {@code isError} result that says what to fix. */
     CallToolResult call(Map<String, Object> arguments);
+
+    /** The call with its caller; tools that act for the caller (discovery's execute-tool) override it. */
+    default CallToolResult call(Map<String, Object> arguments, CallContext context) {
+        return call(arguments);
+    }
 }

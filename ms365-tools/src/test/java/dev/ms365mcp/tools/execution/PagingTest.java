@@ -72,7 +72,7 @@ class PagingTest {
         serve(3, 2);
         java.util.List<String> reports = new java.util.ArrayList<>();
         CallToolResult r = h.tools().call("list-mail-messages", Map.of("fetchAllPages", true),
-                (progress, total, message) -> reports.add((int) progress + ":" + message));
+                new CallContext(null, (progress, total, message) -> reports.add((int) progress + ":" + message)));
         assertThat(r.isError()).isFalse();
         assertThat(reports).containsExactly("1:Fetched page 1 (2 items)", "2:Fetched page 2 (4 items)",
                 "3:Fetched page 3 (6 items)");
