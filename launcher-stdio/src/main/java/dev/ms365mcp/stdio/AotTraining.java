@@ -1,5 +1,6 @@
 package dev.ms365mcp.stdio;
 
+import dev.ms365mcp.launcher.FastFlags;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class AotTraining {
         System.setOut(nowhere);
         // The same path as a desktop start: serving flags bound without picocli's model.
         StdioMain server = new StdioMain(nowhere, Map.of("SILENT", "true"));
-        if (!ServeFlags.bind(server, new String[] {"--org-mode"})) {
+        if (!FastFlags.bind(server, new String[] {"--org-mode"})) {
             throw new IllegalStateException("--org-mode must bind on the fast path");
         }
         System.exit(server.callReportingBadInput());

@@ -1,13 +1,16 @@
 package dev.ms365mcp.stdio;
 
 import dev.ms365mcp.auth.AccountManager;
+import dev.ms365mcp.launcher.DotEnv;
+import dev.ms365mcp.launcher.FastFlags;
+import dev.ms365mcp.launcher.ToolFlags;
+import dev.ms365mcp.launcher.Version;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
 import dev.ms365mcp.tools.catalog.Catalog;
-import dev.ms365mcp.tools.selection.Preset;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -18,14 +21,12 @@ import java.io.BufferedInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,34 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code System.out} is pointed at stderr before anything can print, and logs go to stderr.
  * Flags keep the names of the TypeScript reference server and win over their environment variables.
  */
-@Command(name = "ms365-mcp", mixinStandardHelpOptions = true, versionProvider = StdioMain.Version.class,
+@Command(name = "ms365-mcp", mixinStandardHelpOptions = true, versionProvider = StdioMain.VersionText.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.")
 public final class StdioMain implements Callable<Integer> {
 
-    @Option(names = {"--org-mode", "--work-mode"}, description = "Add work/school tools: Teams, SharePoint, shared mailboxes, directory.")
-    Boolean orgMode;
-
-    @Option(names = "--read-only", description = "Offer and allow only tools that change nothing.")
-    Boolean readOnly;
-
-    @Option(names = "--preset", split = ",", paramLabel = "<name>", description = "Offer only these tool groups (see --list-presets).")
-    List<String> presets;
-
-    @Option(names = "--enabled-tools", paramLabel = "<regex>", description = "Offer only tools whose name matches (case-insensitive); wins over --preset.")
-    String enabledTools;
-
-    @Option(names = "--discovery", description = "List three tools (search-tools, get-tool-schema, execute-tool) instead of all.")
-    Boolean discovery;
-
-    @Option(names = "--toon", description = "Return results as TOON instead of JSON (fewer tokens).")
-    Boolean toon;
-
-    @Option(names = "--cloud", paramLabel = "<cloud>", description = "global, china, usgov or usgov-dod.")
-    String cloud;
-
-    @Option(names = {"-v", "--verbose"}, description = "Debug logging (to stderr).")
-    boolean verbose;
+    @Mixin
+    ToolFlags tools = new ToolFlags();
 
     @Option(names = "--list-presets", description = "Print the presets and exit.")
     boolean listPresets;
@@ -108,7 +88,7 @@ public final class StdioMain implements Callable<Integer> {
         Thread.ofPlatform().daemon().name("catalog-load").start(Catalog::builtIn);
         Map<String, String> env = DotEnv.withAppRegistration(System.getenv(), Path.of(".env"));
         StdioMain serving = new StdioMain(protocolOut, env);
-        if (ServeFlags.bind(serving, args)) {
+        if (FastFlags.bind(serving, args)) {
             System.exit(serving.callReportingBadInput());
         }
         System.exit(commandLine(protocolOut, env).execute(args));
@@ -147,12 +127,9 @@ public final class StdioMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> effective = new HashMap<>(env);
-        if (cloud != null) {
-            effective.put("MS365_MCP_CLOUD_TYPE", cloud);
-        }
-        configureLogging(effective);
-        ToolSettings settings = settings(effective);
+        Map<String, String> effective = tools.environment(env);
+        // STDIO users run the jar themselves: local files are theirs.
+        ToolSettings settings = tools.settings(effective).localFiles(true).build();
         if (listPresets) {
             PresetList.print(settings, new PrintWriter(protocolOut, true));
             return 0;
@@ -177,42 +154,6 @@ public final class StdioMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The environment, then the flags over it. STDIO users run the jar themselves: local files are theirs. */
-    private ToolSettings settings(Map<String, String> env) {
-        ToolSettings.Builder b = ToolSettings.fromEnv(env).toBuilder().localFiles(true);
-        if (orgMode != null) {
-            b.orgMode(orgMode);
-        }
-        if (readOnly != null) {
-            b.readOnly(readOnly);
-        }
-        if (enabledTools != null) {
-            b.enabledTools(ToolSettings.regex(enabledTools));
-        }
-        if (presets != null) {
-            b.presets(Preset.parse(String.join(",", presets)));
-        }
-        if (discovery != null) {
-            b.discovery(discovery);
-        }
-        if (toon != null) {
-            b.toon(toon);
-        }
-        return b.build();
-    }
-
-    /** Sets logback's level before its first use: -v, else SILENT, else LOG_LEVEL (default info). */
-    private void configureLogging(Map<String, String> env) {
-        String level = env.getOrDefault("LOG_LEVEL", "info");
-        if ("true".equalsIgnoreCase(env.get("SILENT")) || "1".equals(env.get("SILENT"))) {
-            level = "off";
-        }
-        if (verbose) {
-            level = "debug";
-        }
-        System.setProperty("LOG_LEVEL", level.toLowerCase(Locale.ROOT));
-    }
-
     /** Serves until stdin ends (the client is gone), then closes the session. */
     private void serve(Ms365Tools tools) throws InterruptedException {
         McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.shared());
@@ -221,7 +162,7 @@ public final class StdioMain implements Callable<Integer> {
                 stdinClosed::countDown);
         StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, protocolOut);
         McpSyncServer server = McpServer.sync(transport)
-                .serverInfo("ms365-mcp", Version.current())
+                .serverInfo("ms365-mcp", Version.of(StdioMain.class))
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(tools.schemaValidator())
@@ -237,16 +178,11 @@ public final class StdioMain implements Callable<Integer> {
             + "expand and skiptoken (OData $skip, $count, $expand, $skiptoken). IDs come from list results; "
             + "@odata.etag values are for If-Match.";
 
-    /** The jar's Implementation-Version. */
-    static final class Version implements CommandLine.IVersionProvider {
-        static String current() {
-            String v = StdioMain.class.getPackage().getImplementationVersion();
-            return v == null ? "dev" : v;
-        }
-
+    /** {@code --version}: the jar's Implementation-Version. */
+    static final class VersionText implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ms365-mcp " + current()};
+            return new String[] {"ms365-mcp " + Version.of(StdioMain.class)};
         }
     }
 }

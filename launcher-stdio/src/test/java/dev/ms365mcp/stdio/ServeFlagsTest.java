@@ -2,17 +2,18 @@ package dev.ms365mcp.stdio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ms365mcp.launcher.FastFlags;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The fast path binds serving flags exactly as picocli would, and hands everything else to picocli. */
+/** The fast path binds the STDIO serving flags (with the shared ToolFlags mixin) exactly as picocli would, and hands everything else to picocli. */
 class ServeFlagsTest {
 
     private static StdioMain bound(String... args) {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(ServeFlags.bind(m, args)).as("binds %s", String.join(" ", args)).isTrue();
+        assertThat(FastFlags.bind(m, args)).as("binds %s", String.join(" ", args)).isTrue();
         return m;
     }
 
@@ -24,14 +25,14 @@ class ServeFlagsTest {
         StdioMain.commandLine(System.out, Map.of());
         new picocli.CommandLine(slow).parseArgs("--work-mode", "--read-only", "--preset", "mail,calendar",
                 "--preset=tasks", "--enabled-tools=^list-", "--cloud", "usgov", "--toon", "-v", "--discovery");
-        assertThat(fast.orgMode).isEqualTo(slow.orgMode).isTrue();
-        assertThat(fast.readOnly).isEqualTo(slow.readOnly).isTrue();
-        assertThat(fast.presets).isEqualTo(slow.presets).containsExactly("mail", "calendar", "tasks");
-        assertThat(fast.enabledTools).isEqualTo(slow.enabledTools).isEqualTo("^list-");
-        assertThat(fast.cloud).isEqualTo(slow.cloud).isEqualTo("usgov");
-        assertThat(fast.toon).isEqualTo(slow.toon);
-        assertThat(fast.verbose).isEqualTo(slow.verbose).isTrue();
-        assertThat(fast.discovery).isEqualTo(slow.discovery);
+        assertThat(fast.tools.orgMode).isEqualTo(slow.tools.orgMode).isTrue();
+        assertThat(fast.tools.readOnly).isEqualTo(slow.tools.readOnly).isTrue();
+        assertThat(fast.tools.presets).isEqualTo(slow.tools.presets).containsExactly("mail", "calendar", "tasks");
+        assertThat(fast.tools.enabledTools).isEqualTo(slow.tools.enabledTools).isEqualTo("^list-");
+        assertThat(fast.tools.cloud).isEqualTo(slow.tools.cloud).isEqualTo("usgov");
+        assertThat(fast.tools.toon).isEqualTo(slow.tools.toon);
+        assertThat(fast.tools.verbose).isEqualTo(slow.tools.verbose).isTrue();
+        assertThat(fast.tools.discovery).isEqualTo(slow.tools.discovery);
     }
 
     @ParameterizedTest
@@ -39,15 +40,15 @@ class ServeFlagsTest {
             "--preset"})
     void everythingElseGoesToPicocli(String arg) {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(ServeFlags.bind(m, new String[] {arg})).isFalse();
-        assertThat(m.orgMode).isNull();
-        assertThat(m.presets).isNull();
+        assertThat(FastFlags.bind(m, new String[] {arg})).isFalse();
+        assertThat(m.tools.orgMode).isNull();
+        assertThat(m.tools.presets).isNull();
     }
 
     @Test
     void nothingIsBoundWhenALaterArgumentFallsBack() {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(ServeFlags.bind(m, new String[] {"--org-mode", "--help"})).isFalse();
-        assertThat(m.orgMode).isNull();
+        assertThat(FastFlags.bind(m, new String[] {"--org-mode", "--help"})).isFalse();
+        assertThat(m.tools.orgMode).isNull();
     }
 }

@@ -1,4 +1,4 @@
-package dev.ms365mcp.stdio;
+package dev.ms365mcp.launcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +13,14 @@ import java.util.Set;
  * tenant, secret), as the reference does; the real environment wins. Other keys are ignored so a
  * stray file cannot change what the server does.
  */
-final class DotEnv {
+public final class DotEnv {
 
-    static final Set<String> KEYS = Set.of("MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID", "MS365_MCP_CLIENT_SECRET");
+    public static final Set<String> KEYS = Set.of("MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID", "MS365_MCP_CLIENT_SECRET");
 
     private DotEnv() {
     }
 
-    static Map<String, String> withAppRegistration(Map<String, String> env, Path file) {
+    public static Map<String, String> withAppRegistration(Map<String, String> env, Path file) {
         if (!Files.isRegularFile(file)) {
             return env;
         }

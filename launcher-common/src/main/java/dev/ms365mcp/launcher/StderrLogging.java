@@ -1,4 +1,4 @@
-package dev.ms365mcp.stdio;
+package dev.ms365mcp.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
