@@ -1,0 +1,334 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Tool calls over MCP Streamable HTTP, as a team's server sees them: a loopback fake Graph that answers
+ * every request after a fixed 20 ms, the server under test in front of it, and MCP clients (one
+ * session each) calling {@code list-mail-messages} in a loop. Prints, side by side with the TypeScript
+ * reference in {@code --http} mode when it is installed: the server's added latency (call time minus
+ * Graph's 20 ms) for one client, throughput and added latency at 64 concurrent clients, errors, and
+ * the server's peak RSS. Linux only (reads /proc). Bounded: every phase stops by itself.
+ *
+ * <pre>
+ * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300]
+ *                               [--jar launcher-http/target/ms365-mcp-http.jar]
+ *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
+ *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]
+ * </pre>
+ *
+ * <p>The reference reads Graph's host from its cloud-config.js only, so for the run a scratch copy of
+ * it (beside it in node_modules, so its dependencies resolve) has that host rewritten to the fake. It
+ * is started with {@code MS365_MCP_RATE_LIMIT_DISABLED=true} and forwards any bearer to Graph; ours runs
+ * on a static token ({@code MS365_MCP_OAUTH_TOKEN}) behind an API key, both on loopback.
+ */
+public class HttpLoadBench {
+
+    static final int GRAPH_LATENCY_MS = 20;
+    static final String API_KEY = "bench-api-key-0123456789abcdef";
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Subject(String name, List<String> command, Map<String, String> env, int port) {
+    }
+
+    record Result(double singleP50, double singleP99, double callsPerSecond, double loadP50, double loadP99,
+            long errors, long calls, long peakRssKb) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = 64;
+        int seconds = 10;
+        int single = 300;
+        String jar = "launcher-http/target/ms365-mcp-http.jar";
+        String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server";
+        String jvmOptions = "-XX:+UseSerialGC -Xmx256m -Xss512k -XX:TieredStopAtLevel=1";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--single" -> single = Integer.parseInt(args[++i]);
+                case "--jar" -> jar = args[++i];
+                case "--reference" -> reference = args[++i];
+                case "--jvm-options" -> jvmOptions = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        HttpServer graph = fakeGraph();
+        String graphUrl = "http://127.0.0.1:" + graph.getAddress().getPort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+
+        List<Subject> subjects = new ArrayList<>();
+        int ours = freePort();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+        command.addAll(List.of("-jar", jar, "--http", "127.0.0.1:" + ours));
+        subjects.add(new Subject("ms365-mcp (" + jvmOptions + ")", command, Map.of(
+                "MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
+                "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_RATE_LIMIT_DISABLED", "true", "LOG_LEVEL", "warn"), ours));
+        Path ref = Path.of(reference);
+        if (Files.isDirectory(ref)) {
+            Path scratch = scratchReference(ref, graphUrl);
+            int port = freePort();
+            subjects.add(new Subject("reference @softeria/ms-365-mcp-server --http",
+                    List.of("node", scratch.resolve("dist/index.js").toString(), "--http", "127.0.0.1:" + port),
+                    Map.of("MS365_MCP_RATE_LIMIT_DISABLED", "true"), port));
+        } else {
+            System.out.println("(reference not installed: npm install --prefix bench/.reference @softeria/ms-365-mcp-server@0.155.0)");
+        }
+        System.out.printf("fake Graph latency %d ms; %d sequential calls for one client; %d clients for %d s; %d cores%n%n",
+                GRAPH_LATENCY_MS, single, clients, seconds, Runtime.getRuntime().availableProcessors());
+
+        List<Result> results = new ArrayList<>();
+        for (Subject s : subjects) {
+            results.add(run(s, clients, seconds, single));
+        }
+        graph.stop(0);
+
+        System.out.printf("%-58s %22s %12s %22s %8s %10s%n", "server", "1 client added p50/p99", "calls/s",
+                clients + " clients added p50/p99", "errors", "peak RSS");
+        for (int i = 0; i < subjects.size(); i++) {
+            Result r = results.get(i);
+            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB%n", subjects.get(i).name(),
+                    r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(), r.errors(),
+                    r.peakRssKb() / 1024.0);
+        }
+        if (results.size() == 2) {
+            Result a = results.get(0);
+            Result b = results.get(1);
+            System.out.printf("%nms365-mcp of the reference: throughput %.1fx, 1-client added latency %.3fx, "
+                    + "%d-client added p50 %.3fx, peak RSS %.2fx%n", a.callsPerSecond() / b.callsPerSecond(),
+                    a.singleP50() / b.singleP50(), clients, a.loadP50() / b.loadP50(),
+                    (double) a.peakRssKb() / b.peakRssKb());
+        }
+    }
+
+    static Result run(Subject s, int clients, int seconds, int single) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(s.command()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        pb.environment().putAll(s.env());
+        Process p = pb.start();
+        try {
+            URI mcp = URI.create("http://127.0.0.1:" + s.port() + "/mcp");
+            awaitUp(URI.create("http://127.0.0.1:" + s.port() + "/"), p);
+            Session warm = new Session(mcp);
+            for (int i = 0; i < 100; i++) {
+                warm.call();
+            }
+            double[] one = new double[single];
+            Session solo = new Session(mcp);
+            for (int i = 0; i < single; i++) {
+                long t = System.nanoTime();
+                solo.call();
+                one[i] = (System.nanoTime() - t) / 1e6 - GRAPH_LATENCY_MS;
+            }
+            Arrays.sort(one);
+
+            List<Session> sessions = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                sessions.add(new Session(mcp));
+            }
+            load(sessions, Duration.ofSeconds(2), new ConcurrentLinkedQueue<>(), new AtomicLong()); // warm-up
+            ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+            AtomicLong errors = new AtomicLong();
+            long start = System.nanoTime();
+            long calls = load(sessions, Duration.ofSeconds(seconds), latencies, errors);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double[] all = latencies.stream().mapToDouble(d -> d - GRAPH_LATENCY_MS).sorted().toArray();
+            long rss = peakRssKb(p.pid());
+            return new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99), errors.get(),
+                    calls, rss);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Every session calls in a loop until the time is up; returns the number of calls answered. */
+    static long load(List<Session> sessions, Duration time, ConcurrentLinkedQueue<Double> latencies, AtomicLong errors)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + time.toNanos();
+        AtomicLong calls = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(sessions.size());
+        for (Session s : sessions) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (System.nanoTime() < deadline) {
+                        long t = System.nanoTime();
+                        try {
+                            s.call();
+                            latencies.add((System.nanoTime() - t) / 1e6);
+                            calls.incrementAndGet();
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(time.toSeconds() + 60, TimeUnit.SECONDS);
+        return calls.get();
+    }
+
+    /** One MCP client: initialize (keeping the session id if the server gives one), then tool calls. */
+    static final class Session {
+        private final URI mcp;
+        private final AtomicInteger ids = new AtomicInteger();
+        private String sessionId;
+
+        Session(URI mcp) throws Exception {
+            this.mcp = mcp;
+            HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+                    + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+            check(r, "\"protocolVersion\"");
+            sessionId = r.headers().firstValue("mcp-session-id").orElse(null);
+            if (sessionId != null) {
+                post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            }
+        }
+
+        void call() throws Exception {
+            int id = ids.incrementAndGet();
+            HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{"
+                    + "\"name\":\"list-mail-messages\",\"arguments\":{\"top\":3}}}");
+            check(r, "Bench message");
+        }
+
+        private HttpResponse<String> post(String body) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(mcp).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .header("MCP-Protocol-Version", "2025-06-18")
+                    .header("Authorization", "Bearer " + API_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (sessionId != null) {
+                b.header("Mcp-Session-Id", sessionId);
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        private static void check(HttpResponse<String> r, String expected) throws IOException {
+            if (r.statusCode() != 200 || !r.body().contains(expected) || r.body().contains("\"isError\":true")) {
+                throw new IOException("HTTP " + r.statusCode() + ": " + r.body().substring(0, Math.min(300, r.body().length())));
+            }
+        }
+    }
+
+    /** Answers every request after {@link #GRAPH_LATENCY_MS} with three small messages. */
+    static HttpServer fakeGraph() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        byte[] body = ("{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#users('me')/messages\",\"value\":["
+                + "{\"id\":\"m1\",\"subject\":\"Bench message 1\",\"from\":{\"emailAddress\":{\"address\":\"a@contoso.com\"}}},"
+                + "{\"id\":\"m2\",\"subject\":\"Bench message 2\",\"from\":{\"emailAddress\":{\"address\":\"b@contoso.com\"}}},"
+                + "{\"id\":\"m3\",\"subject\":\"Bench message 3\",\"from\":{\"emailAddress\":{\"address\":\"c@contoso.com\"}}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                Thread.sleep(GRAPH_LATENCY_MS);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return server;
+    }
+
+    /** A copy of the reference beside it in node_modules, its Graph host pointing at the fake. */
+    static Path scratchReference(Path ref, String graphUrl) throws IOException {
+        Path scratch = ref.resolveSibling(ref.getFileName() + "-bench");
+        if (Files.exists(scratch)) {
+            try (Stream<Path> walk = Files.walk(scratch)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        try (Stream<Path> walk = Files.walk(ref)) {
+            for (Path f : walk.toList()) {
+                Path target = scratch.resolve(ref.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        Path config = scratch.resolve("dist/cloud-config.js");
+        Files.writeString(config, Files.readString(config).replace("https://graph.microsoft.com", graphUrl));
+        return scratch;
+    }
+
+    static void awaitUp(URI health, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("the server exited with status " + p.exitValue());
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() < 500) {
+                    return;
+                }
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("the server did not answer " + health + " within 60 s");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static double pct(double[] sorted, int p) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    static long peakRssKb(long pid) throws IOException {
+        long kb = vmHwm(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+            kb += vmHwm(child.pid());
+        }
+        return kb;
+    }
+
+    static long vmHwm(long pid) throws IOException {
+        Path status = Path.of("/proc/" + pid + "/status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    }
+}
