@@ -152,7 +152,7 @@ public final class EntraAccessTokenValidator {
     /** nimbus's reason in our words, without echoing claim values. */
     private static String claimProblem(BadJWTException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (m.contains("audience")) {
+        if (m.contains("aud claim") || m.contains("audience")) {
             return "it was not issued for this API (audience)";
         }
         if (m.contains("expired")) {
