@@ -46,7 +46,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.X509CertUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
@@ -908,6 +907,11 @@ public final class FakeEntra implements AutoCloseable {
         return Response.json(200, userTokens(code.user, code.request.clientId(), scopes, request, code.request.nonce()));
     }
 
+    private static boolean thumbprintMatches(Base64URL header, byte[] expected) {
+        String value = header.toString().replace('+', '-').replace('/', '_').replace("=", "");
+        return MessageDigest.isEqual(Base64.getUrlDecoder().decode(value), expected);
+    }
+
     private static String s256(String verifier) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
@@ -934,12 +938,14 @@ public final class FakeEntra implements AutoCloseable {
         try {
             SignedJWT assertion = SignedJWT.parse(request.form().get("client_assertion"));
             JWSAlgorithm alg = assertion.getHeader().getAlgorithm();
-            Base64URL thumbprint = assertion.getHeader().getX509CertSHA256Thumbprint();
+            Base64URL sha256 = assertion.getHeader().getX509CertSHA256Thumbprint();
             @SuppressWarnings("deprecation")
-            Base64URL sha1Thumbprint = assertion.getHeader().getX509CertThumbprint();
-            boolean namesCertificate = X509CertUtils.computeSHA256Thumbprint(certificate).equals(thumbprint)
-                    || (thumbprint == null && sha1Thumbprint != null
-                    && Base64URL.encode(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded())).equals(sha1Thumbprint));
+            Base64URL sha1 = assertion.getHeader().getX509CertThumbprint();
+            byte[] der = certificate.getEncoded();
+            // msal4j writes the thumbprints in standard base64, Entra accepts both alphabets.
+            boolean namesCertificate = sha256 != null
+                    ? thumbprintMatches(sha256, MessageDigest.getInstance("SHA-256").digest(der))
+                    : sha1 != null && thumbprintMatches(sha1, MessageDigest.getInstance("SHA-1").digest(der));
             if (!(alg.equals(JWSAlgorithm.RS256) || alg.equals(JWSAlgorithm.PS256)) || !namesCertificate
                     || !assertion.verify(new RSASSAVerifier((RSAPublicKey) certificate.getPublicKey()))) {
                 return Optional.of(Response.json(401, error("invalid_client",
