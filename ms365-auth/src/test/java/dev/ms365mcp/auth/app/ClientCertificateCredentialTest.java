@@ -7,7 +7,14 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.testing.EntraFixture;
+import dev.ms365mcp.auth.web.EntraAuthorizationRequest;
+import dev.ms365mcp.auth.web.EntraSignIn;
+import dev.ms365mcp.auth.web.InMemoryUserCacheStore;
+import dev.ms365mcp.auth.web.PerUserTokenProvider;
+import dev.ms365mcp.auth.web.SignedInUser;
+import dev.ms365mcp.auth.web.UserTokenCaches;
 import dev.ms365mcp.testkit.entra.ClientCertificate;
+import dev.ms365mcp.testkit.entra.EntraBrowser;
 import dev.ms365mcp.testkit.entra.FakeEntra;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,5 +109,28 @@ class ClientCertificateCredentialTest {
         fx.with("MS365_MCP_CLIENT_CERTIFICATE_PATH", dir.resolve("missing.pem").toString());
         assertThatThrownBy(this::appToken).hasMessageContaining("cannot read");
         assertThat(fx.entra.requests()).isEmpty();
+    }
+
+    @Test
+    void theWebSignInAndItsRefreshesAuthenticateWithTheCertificate() throws Exception {
+        fx.with("MS365_MCP_AUTH_MODE", "delegated")
+                .with("MS365_MCP_CLIENT_CERTIFICATE_PATH", certificate.pkcs12().toString())
+                .with("MS365_MCP_CLIENT_CERTIFICATE_PASSWORD", certificate.password());
+        fx.entra.addUser("alice@contoso.com");
+        fx.entra.addRedirectUri(CLIENT, "https://mcp.example.com/oauth/callback");
+        fx.entra.accessTokenLifetime(java.time.Duration.ofMinutes(1));
+        UserTokenCaches caches = new UserTokenCaches(new InMemoryUserCacheStore(), new byte[32]);
+        EntraSignIn signIn = new EntraSignIn(fx.settings(), java.net.URI.create("https://mcp.example.com"),
+                Set.of("Mail.Read"), caches, fx.portlessHttp);
+        EntraAuthorizationRequest request = signIn.begin(null);
+        try (EntraBrowser browser = new EntraBrowser(fx.entra)) {
+            String code = browser.signIn(request.authorizationUrl(), "alice@contoso.com").params().get("code");
+            SignedInUser alice = signIn.complete(code, request.codeVerifier(), request.nonce());
+            PerUserTokenProvider tokens = new PerUserTokenProvider(fx.settings(), caches, key -> { }, fx.portlessHttp);
+            assertThat(EntraFixture.claims(tokens.token(new TokenRequest(Set.of("Mail.Read"), null, alice.userKey())).value()))
+                    .contains("alice@contoso.com");
+        }
+        assertThat(fx.entra.requests()).filteredOn(r -> r.isTokenRequest()).hasSize(2).allSatisfy(r -> assertThat(r.form())
+                .containsKey("client_assertion").doesNotContainKey("client_secret"));
     }
 }

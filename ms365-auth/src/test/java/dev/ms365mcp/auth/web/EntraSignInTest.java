@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.UserKey;
+import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
+import dev.ms365mcp.auth.testing.EntraFixture;
 import dev.ms365mcp.testkit.FormEncoding;
 import dev.ms365mcp.testkit.entra.EntraBrowser;
 import dev.ms365mcp.testkit.entra.EntraRequest;
@@ -146,5 +148,32 @@ class EntraSignInTest {
         assertThatThrownBy(() -> w.signIn()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("MS365_MCP_CLIENT_CERTIFICATE_PATH")
                 .hasMessageContaining("https://mcp.example.com/oauth/callback");
+    }
+
+    @Test
+    void theWholeFlowWorksAgainstAnHttpsFakeToo() throws Exception {
+        try (EntraFixture https = EntraFixture.startHttps(dir.resolve("https"));
+             EntraBrowser browser = new EntraBrowser(https.entra)) {
+            https.with("MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID)
+                    .with("MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET)
+                    .with("MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID);
+            FakeUser alice = https.entra.addUser("alice@contoso.com");
+            https.entra.addRedirectUri(FakeEntra.CONFIDENTIAL_CLIENT_ID, "https://mcp.example.com/oauth/callback");
+            https.entra.signInAs("alice@contoso.com");
+            EntraSignIn signIn = new EntraSignIn(https.settings(), WebSignInFixture.PUBLIC_URL, WebSignInFixture.SCOPES,
+                    w.caches, https.http);
+
+            EntraAuthorizationRequest request = signIn.begin(null);
+            EntraBrowser.Callback callback = browser.signIn(request.authorizationUrl(), null);
+            SignedInUser user = signIn.complete(callback.params().get("code"), request.codeVerifier(), request.nonce());
+
+            assertThat(user.userKey()).isEqualTo(UserKey.fromHomeAccountId(alice.homeAccountId()));
+            assertThat(https.entra.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.host()).startsWith("localhost:"));
+            // Its JWKS over https, trusted through the fake's certificate.
+            EntraAccessTokenValidator validator = new EntraAccessTokenValidator(https.settings(),
+                    https.entra.jwksUri(FakeEntra.TENANT_ID), https.entra.clientSslContext().getSocketFactory());
+            assertThat(validator.validate(https.entra.issueAccessToken("alice@contoso.com",
+                    FakeEntra.CONFIDENTIAL_CLIENT_ID)).userKey()).isEqualTo(user.userKey());
+        }
     }
 }
