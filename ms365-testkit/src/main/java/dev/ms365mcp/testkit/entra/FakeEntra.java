@@ -1075,15 +1075,20 @@ public final class FakeEntra implements AutoCloseable {
 
     /**
      * Starts a fake for manual runs and prints where it listens.
-     * Arguments: {@code [--https] [--user alice@contoso.com]...}. The first user auto-approves every
-     * device code after one pending poll; others can approve at {@code /devicelogin?user_code=&username=}.
+     * Arguments: {@code [--https] [--user alice@contoso.com]... [--redirect-uri https://host/oauth/callback]...}.
+     * The first user auto-approves every device code after one pending poll (others can approve at
+     * {@code /devicelogin?user_code=&username=}) and is prefilled on the browser sign-in page. Each
+     * redirect URI is registered for the confidential client, for a web server's sign-in.
      */
     public static void main(String[] args) throws Exception {
         boolean https = List.of(args).contains("--https");
         List<String> usernames = new ArrayList<>();
+        List<String> redirects = new ArrayList<>();
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--user")) {
                 usernames.add(args[i + 1]);
+            } else if (args[i].equals("--redirect-uri")) {
+                redirects.add(args[i + 1]);
             }
         }
         if (usernames.isEmpty()) {
@@ -1092,12 +1097,18 @@ public final class FakeEntra implements AutoCloseable {
         FakeEntra entra = https ? startHttps() : start();
         usernames.forEach(entra::addUser);
         entra.autoApprove(usernames.getFirst(), 1);
+        entra.signInAs(usernames.getFirst());
+        redirects.forEach(uri -> entra.addRedirectUri(CONFIDENTIAL_CLIENT_ID, uri));
         System.out.println("FakeEntra listening at " + entra.baseUri());
         System.out.println("MS365_MCP_AUTHORITY_URL=" + entra.authorityBase());
         System.out.println("MS365_MCP_CLIENT_ID=" + PUBLIC_CLIENT_ID);
         if (https) {
             System.out.println("-Djavax.net.ssl.trustStore=" + entra.trustStore()
                     + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword());
+        }
+        if (!redirects.isEmpty()) {
+            System.out.println("Web sign-in: MS365_MCP_CLIENT_ID=" + CONFIDENTIAL_CLIENT_ID + " MS365_MCP_CLIENT_SECRET="
+                    + CONFIDENTIAL_CLIENT_SECRET + " MS365_MCP_TENANT_ID=" + TENANT_ID + ", redirect URIs " + redirects);
         }
         System.out.println("Users: " + usernames + " (device codes auto-approved as " + usernames.getFirst() + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(entra::close));
