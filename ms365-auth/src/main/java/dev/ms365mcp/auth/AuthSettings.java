@@ -27,10 +27,15 @@ import java.util.regex.Pattern;
  * @param allowedScopes       {@code MS365_MCP_ALLOWED_SCOPES}; empty: no restriction
  * @param extraScopes         {@code MS365_MCP_EXTRA_SCOPES}, added to every login
  * @param endpoint            the cloud, authority and Graph root
+ * @param clientCertificatePath     {@code MS365_MCP_CLIENT_CERTIFICATE_PATH}: the confidential client's
+ *                                  certificate credential, a PEM file (PKCS#8 key + certificate) or a PKCS#12
+ *                                  file; null: none (a secret, or no confidential client)
+ * @param clientCertificatePassword {@code MS365_MCP_CLIENT_CERTIFICATE_PASSWORD}, for a PKCS#12 file; null: none
  */
 public record AuthSettings(String clientId, String tenantId, String clientSecret, Mode mode, String oauthToken,
                            Path tokenCachePath, Path selectedAccountPath, byte[] cacheKey,
-                           Set<String> allowedScopes, Set<String> extraScopes, GraphEndpoint endpoint) {
+                           Set<String> allowedScopes, Set<String> extraScopes, GraphEndpoint endpoint,
+                           Path clientCertificatePath, String clientCertificatePassword) {
 
     /** Who the tokens are for. */
     public enum Mode {
@@ -77,10 +82,12 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
         Mode mode = parseMode(value(env, "MS365_MCP_AUTH_MODE"));
         String clientSecret = value(env, "MS365_MCP_CLIENT_SECRET");
         String oauthToken = value(env, "MS365_MCP_OAUTH_TOKEN");
+        Path certificatePath = path(env, "MS365_MCP_CLIENT_CERTIFICATE_PATH").orElse(null);
         if (mode == Mode.APP && oauthToken == null) {
-            if (clientId == null || clientSecret == null) {
+            if (clientId == null || (clientSecret == null && certificatePath == null)) {
                 throw new IllegalArgumentException("MS365_MCP_AUTH_MODE=app needs MS365_MCP_CLIENT_ID and "
-                        + "MS365_MCP_CLIENT_SECRET (client credentials of your app registration)");
+                        + "MS365_MCP_CLIENT_SECRET or MS365_MCP_CLIENT_CERTIFICATE_PATH (client credentials of your "
+                        + "app registration)");
             }
             if (Set.of("common", "organizations", "consumers").contains(tenantId.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("MS365_MCP_AUTH_MODE=app needs MS365_MCP_TENANT_ID set to your "
@@ -94,7 +101,12 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
         return new AuthSettings(clientId, tenantId, clientSecret, mode, oauthToken, cachePath, selectedPath,
                 parseKey(value(env, "MS365_MCP_CACHE_KEY")),
                 scopes(value(env, "MS365_MCP_ALLOWED_SCOPES")), scopes(value(env, "MS365_MCP_EXTRA_SCOPES")),
-                GraphEndpoint.fromEnv(env));
+                GraphEndpoint.fromEnv(env), certificatePath, value(env, "MS365_MCP_CLIENT_CERTIFICATE_PASSWORD"));
+    }
+
+    /** True when a confidential client credential (secret or certificate) is configured. */
+    public boolean hasClientCredential() {
+        return clientSecret != null || clientCertificatePath != null;
     }
 
     /**
@@ -131,7 +143,9 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
                 + ", mode=" + mode + ", oauthToken=" + (oauthToken == null ? "unset" : "<redacted>")
                 + ", tokenCachePath=" + tokenCachePath + ", selectedAccountPath=" + selectedAccountPath
                 + ", cacheKey=" + (cacheKey == null ? "key file" : "<redacted>")
-                + ", allowedScopes=" + allowedScopes + ", extraScopes=" + extraScopes + ", endpoint=" + endpoint + "]";
+                + ", allowedScopes=" + allowedScopes + ", extraScopes=" + extraScopes + ", endpoint=" + endpoint
+                + ", clientCertificatePath=" + clientCertificatePath
+                + ", clientCertificatePassword=" + (clientCertificatePassword == null ? "unset" : "<redacted>") + "]";
     }
 
     private static Mode parseMode(String value) {

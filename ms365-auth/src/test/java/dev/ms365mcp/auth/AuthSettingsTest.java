@@ -110,5 +110,13 @@ class AuthSettingsTest {
         AuthSettings app = linux(Map.of("MS365_MCP_AUTH_MODE", "APP", "MS365_MCP_CLIENT_ID", CLIENT,
                 "MS365_MCP_CLIENT_SECRET", "s", "MS365_MCP_TENANT_ID", "contoso.onmicrosoft.com"));
         assertThat(app.mode()).isEqualTo(AuthSettings.Mode.APP);
+        AuthSettings certificate = linux(Map.of("MS365_MCP_AUTH_MODE", "app", "MS365_MCP_CLIENT_ID", CLIENT,
+                "MS365_MCP_CLIENT_CERTIFICATE_PATH", "/etc/ms365/app.p12",
+                "MS365_MCP_CLIENT_CERTIFICATE_PASSWORD", "p12-password", "MS365_MCP_TENANT_ID", "contoso.onmicrosoft.com"));
+        assertThat(certificate.clientCertificatePath()).isEqualTo(Path.of("/etc/ms365/app.p12"));
+        assertThat(certificate.clientCertificatePassword()).isEqualTo("p12-password");
+        assertThat(certificate.hasClientCredential()).isTrue();
+        assertThat(certificate.toString()).contains("/etc/ms365/app.p12").doesNotContain("p12-password");
+        assertThat(linux(Map.of()).hasClientCredential()).isFalse();
     }
 }

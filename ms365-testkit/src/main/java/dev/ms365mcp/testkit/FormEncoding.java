@@ -1,6 +1,7 @@
 package dev.ms365mcp.testkit;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +10,11 @@ import java.util.Map;
 public final class FormEncoding {
 
     private FormEncoding() {
+    }
+
+    /** One name or value, form-encoded ({@code a b} becomes {@code a+b}). */
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     public static Map<String, String> decode(String encoded) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * App-only tokens ({@code MS365_MCP_AUTH_MODE=app}): the client credentials grant with
- * {@code MS365_MCP_CLIENT_SECRET}. The token carries the app's application permissions (granted by an
+ * {@code MS365_MCP_CLIENT_SECRET} or a certificate ({@code MS365_MCP_CLIENT_CERTIFICATE_PATH}). The token carries the app's application permissions (granted by an
  * admin), not a user's, so the scope is always Graph's {@code /.default} and the tools' delegated
  * scopes do not apply. MSAL keeps the token in memory until it nears expiry.
  */
@@ -25,8 +25,9 @@ public final class AppOnlyTokenProvider implements TokenProvider {
     private final String scope;
 
     public AppOnlyTokenProvider(AuthSettings settings, IHttpClient httpClient) {
-        if (settings.clientId() == null || settings.clientSecret() == null) {
-            throw new IllegalArgumentException("App-only mode needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET");
+        if (settings.clientId() == null || !settings.hasClientCredential()) {
+            throw new IllegalArgumentException("App-only mode needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
+                    + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
         }
         this.scope = settings.endpoint().defaultScope();
         this.app = ConfidentialClients.build(settings, httpClient);

@@ -12,8 +12,8 @@ import dev.ms365mcp.auth.AccountInfo;
 import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
-import dev.ms365mcp.auth.Cloud;
 import dev.ms365mcp.auth.DeviceCodeLogin;
+import dev.ms365mcp.auth.GraphScopes;
 import dev.ms365mcp.auth.LoginStatus;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
@@ -54,10 +54,8 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsalTokenProvider.class);
 
-    /** Scopes MSAL handles itself (it adds openid, profile and offline_access to every request). */
-    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
-    /** Every app registration has it; enough to prove a sign-in works. */
-    private static final String VERIFY_SCOPE = "User.Read";
+    private static final Set<String> OIDC_SCOPES = GraphScopes.OIDC_SCOPES;
+    private static final String VERIFY_SCOPE = GraphScopes.DEFAULT_SCOPE;
     private static final long DEVICE_CODE_WAIT_SECONDS = 120;
     /**
      * Device code flows wait for a person for minutes: one virtual thread each. (Not the caller's
@@ -336,19 +334,8 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
     }
 
-    /**
-     * Bare Graph scopes ({@code Mail.Read}) mean global Graph to Entra; in the other clouds they must
-     * name that cloud's Graph ({@code https://microsoftgraph.chinacloudapi.cn/Mail.Read}).
-     */
     private Set<String> graphScopes(Set<String> scopes) {
-        Set<String> wanted = scopes.isEmpty() ? Set.of(VERIFY_SCOPE) : scopes;
-        Cloud cloud = settings.endpoint().cloud();
-        if (cloud == Cloud.GLOBAL) {
-            return new LinkedHashSet<>(wanted);
-        }
-        return wanted.stream()
-                .map(s -> s.contains("://") || OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)) ? s : cloud.graphRoot() + "/" + s)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return GraphScopes.forCloud(settings.endpoint().cloud(), scopes);
     }
 
     /** {@code MS365_MCP_ALLOWED_SCOPES}, when set, is the most this server may ask for. */

@@ -34,8 +34,9 @@ public final class OnBehalfOfTokenProvider {
     private final ConfidentialClientApplication app;
 
     public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient) {
-        if (settings.clientId() == null || settings.clientSecret() == null) {
-            throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET");
+        if (settings.clientId() == null || !settings.hasClientCredential()) {
+            throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
+                    + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
         }
         this.app = ConfidentialClients.build(settings, httpClient);
     }

@@ -14,7 +14,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -38,6 +42,13 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,8 +57,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>It speaks just enough OAuth for msal4j: device code (with {@code authorization_pending} polls
  * before the user "approves"), refresh token (with rotation: a used refresh token is rejected, like a
  * stolen one would be), client credentials, on-behalf-of, and the OpenID metadata and instance
- * discovery documents. Tokens are JWT-shaped with a fake signature (msal4j reads id_token claims but
- * does not verify signatures). Every request is recorded for assertions, and errors can be injected.
+ * discovery documents. The browser sign-in of a web app is there too: {@code /authorize} answers a
+ * sign-in page with one form, whose submission redirects (query) or auto-posts ({@code form_post}) an
+ * authorization code to a registered redirect URI; the code grant checks PKCE S256, the redirect URI
+ * and the client (secret or a certificate-signed {@code client_assertion}). Tokens are RS256 JWTs
+ * signed with a key published at {@code /{tenant}/discovery/v2.0/keys}. Every request is recorded
+ * for assertions, and errors can be injected.
  *
  * <p>Two modes: {@link #start()} serves plain http on 127.0.0.1 (in-process tests route msal4j to it
  * with {@link MsalLoopbackHttpClient}); {@link #startHttps()} serves https with a self-signed
@@ -68,11 +83,17 @@ public final class FakeEntra implements AutoCloseable {
     public static final String GRAPH_AUDIENCE = "https://graph.microsoft.com";
 
     private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    private static final String CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    private static final Duration AUTHORIZATION_CODE_LIFETIME = Duration.ofMinutes(10);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The endpoints errors can be injected into. */
-    public enum Endpoint { DEVICE_CODE, TOKEN, METADATA }
+    public enum Endpoint {
+        DEVICE_CODE, TOKEN, METADATA,
+        /** The browser sign-in: the fault is sent to the redirect URI as {@code error} / {@code error_description}. */
+        AUTHORIZE
+    }
 
     private enum RefreshTokenState { ACTIVE, USED, REVOKED }
 
@@ -97,6 +118,24 @@ public final class FakeEntra implements AutoCloseable {
         }
     }
 
+    /** An /authorize request whose sign-in page is showing: what the code will be bound to. */
+    private record PendingSignIn(String tenant, String clientId, String redirectUri, String responseMode,
+                                 String state, String nonce, String codeChallenge, Set<String> scopes) {
+    }
+
+    private static final class AuthorizationCode {
+        final PendingSignIn request;
+        final FakeUser user;
+        final Instant expiresAt;
+        boolean redeemed;
+
+        AuthorizationCode(PendingSignIn request, FakeUser user, Instant expiresAt) {
+            this.request = request;
+            this.user = user;
+            this.expiresAt = expiresAt;
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final SelfSignedTls tls;
@@ -106,6 +145,12 @@ public final class FakeEntra implements AutoCloseable {
     private final Map<String, FakeUser> users = new LinkedHashMap<>();
     private final Set<String> publicClients = new LinkedHashSet<>();
     private final Map<String, String> confidentialClients = new HashMap<>();
+    private final Map<String, X509Certificate> clientCertificates = new HashMap<>();
+    private final Map<String, Set<String>> redirectUris = new HashMap<>();
+    private final Map<String, PendingSignIn> pendingSignIns = new HashMap<>();
+    private final Map<String, AuthorizationCode> authorizationCodes = new HashMap<>();
+    private final TokenSigner signer = new TokenSigner(JSON);
+    private FakeUser signInAs;
     private final Map<String, DeviceCodeGrant> deviceCodes = new HashMap<>();
     private final Map<String, RefreshToken> refreshTokens = new HashMap<>();
     private final Map<String, FakeUser> userAssertions = new HashMap<>();
@@ -203,7 +248,8 @@ public final class FakeEntra implements AutoCloseable {
         return addUser(username, FakeUser.CONSUMERS_TENANT_ID);
     }
 
-    private FakeUser addUser(String username, String tenantId) {
+    /** Adds a work account in another tenant (e.g. to test tenant restrictions). */
+    public synchronized FakeUser addUser(String username, String tenantId) {
         FakeUser user = new FakeUser(username, UUID.randomUUID().toString(), tenantId);
         users.put(username.toLowerCase(Locale.ROOT), user);
         return user;
@@ -224,6 +270,24 @@ public final class FakeEntra implements AutoCloseable {
     /** Registers a confidential client; also how to model "Allow public client flows" being off. */
     public synchronized void addConfidentialClient(String clientId, String secret) {
         confidentialClients.put(clientId, secret);
+    }
+
+    /**
+     * Registers a confidential client that authenticates with a certificate: its {@code client_assertion}
+     * must be an RS256/PS256 JWT signed by the certificate's key, naming it in {@code x5t#S256} or {@code x5t}.
+     */
+    public synchronized void addConfidentialClient(String clientId, X509Certificate certificate) {
+        clientCertificates.put(clientId, certificate);
+    }
+
+    /** Allows {@code redirectUri} (compared exactly, like Entra's Web platform) for {@code clientId}'s sign-ins. */
+    public synchronized void addRedirectUri(String clientId, String redirectUri) {
+        redirectUris.computeIfAbsent(clientId, c -> new LinkedHashSet<>()).add(redirectUri);
+    }
+
+    /** The user the sign-in page is prefilled with when the request has no {@code login_hint}. */
+    public synchronized void signInAs(String username) {
+        this.signInAs = user(username);
     }
 
     /**
@@ -279,22 +343,64 @@ public final class FakeEntra implements AutoCloseable {
      * HTTP front door would receive it: the assertion of an on-behalf-of exchange.
      */
     public synchronized String issueUserAssertion(String username, String apiClientId) {
+        return issueAccessToken(username, "api://" + apiClientId);
+    }
+
+    /**
+     * A signed v2.0 access token of {@code username} for {@code audience} (e.g. {@code api://<client id>}
+     * or the client id), accepted by the on-behalf-of grant.
+     */
+    public synchronized String issueAccessToken(String username, String audience) {
+        FakeUser user = user(username);
+        String token = sign(accessTokenClaims(username, audience));
+        userAssertions.put(token, user);
+        return token;
+    }
+
+    /**
+     * The claims {@link #issueAccessToken} would sign, as a mutable map: tests change one (expiry,
+     * issuer, tenant...) and {@link #sign} the result to get a token that is wrong in exactly that way.
+     */
+    public synchronized Map<String, Object> accessTokenClaims(String username, String audience) {
         FakeUser user = user(username);
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", "api://" + apiClientId);
+        claims.put("aud", audience);
         claims.put("iss", issuer(user.tenantId()));
         claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
         claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("azp", PUBLIC_CLIENT_ID);
         claims.put("scp", "access_as_user");
         claims.put("oid", user.objectId());
+        claims.put("sub", user.objectId());
         claims.put("tid", user.tenantId());
         claims.put("preferred_username", user.username());
         claims.put("uti", randomId());
-        String assertion = jwt(claims);
-        issuedTokens.add(assertion);
-        userAssertions.put(assertion, user);
-        return assertion;
+        claims.put("ver", "2.0");
+        return claims;
+    }
+
+    /** Signs {@code claims} with the fake's RS256 key (the one its JWKS publishes). */
+    public String sign(Map<String, Object> claims) {
+        String token = signer.sign(claims);
+        issuedTokens.add(token);
+        return token;
+    }
+
+    /** The issuer of v2.0 tokens for {@code tenantId}: {@code <authority base>/<tenant>/v2.0}, as Entra's. */
+    public String issuer(String tenantId) {
+        return authorityBase() + "/" + tenantId + "/v2.0";
+    }
+
+    /** Where the JWKS really is reachable (http or https on loopback), e.g. for a validator under test. */
+    public URI jwksUri(String tenant) {
+        return URI.create(baseUri() + "/" + tenant + "/discovery/v2.0/keys");
+    }
+
+    /** The public signing key as a JWK (JSON), for tests that try to misuse it. */
+    public String publicSigningKey() {
+        return signer.publicKey().toJSONString();
     }
 
     // ---------------------------------------------------------------- inspection
@@ -338,13 +444,21 @@ public final class FakeEntra implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private record Response(int status, Map<String, Object> body, String contentType, String text) {
+    private record Response(int status, Map<String, Object> body, String contentType, String text, String location) {
         static Response json(int status, Map<String, Object> body) {
-            return new Response(status, body, "application/json; charset=utf-8", null);
+            return new Response(status, body, "application/json; charset=utf-8", null, null);
         }
 
         static Response html(String text) {
-            return new Response(200, null, "text/html; charset=utf-8", text);
+            return html(200, text);
+        }
+
+        static Response html(int status, String text) {
+            return new Response(status, null, "text/html; charset=utf-8", text, null);
+        }
+
+        static Response redirect(String location) {
+            return new Response(302, null, "text/html; charset=utf-8", "", location);
         }
     }
 
@@ -366,6 +480,11 @@ public final class FakeEntra implements AutoCloseable {
             byte[] bytes = response.text() != null ? response.text().getBytes(StandardCharsets.UTF_8)
                     : JSON.writeValueAsBytes(response.body());
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            if (response.location() != null) {
+                exchange.getResponseHeaders().set("Location", response.location());
+            }
+            // Like Entra: nothing it answers may be cached (codes, tokens, one-time forms).
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.sendResponseHeaders(response.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
@@ -385,6 +504,15 @@ public final class FakeEntra implements AutoCloseable {
         }
         if (rest.equals("v2.0/.well-known/openid-configuration")) {
             return injected(Endpoint.METADATA).orElseGet(() -> openIdConfiguration(tenant));
+        }
+        if (rest.equals("discovery/v2.0/keys")) {
+            return injected(Endpoint.METADATA).orElseGet(() -> Response.json(200, signer.publicJwks()));
+        }
+        if (rest.equals("oauth2/v2.0/authorize") && request.method().equals("GET")) {
+            return authorize(tenant, request.query());
+        }
+        if (rest.equals("login") && request.method().equals("POST")) {
+            return signIn(tenant, request.form());
         }
         if (rest.equals("oauth2/v2.0/devicecode") && request.method().equals("POST")) {
             return injected(Endpoint.DEVICE_CODE).orElseGet(() -> deviceCode(request));
@@ -409,10 +537,6 @@ public final class FakeEntra implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- metadata
-
-    private String issuer(String tenantId) {
-        return authorityBase() + "/" + tenantId + "/v2.0";
-    }
 
     private Response openIdConfiguration(String tenant) {
         String base = authorityBase() + "/" + tenant;
@@ -478,7 +602,7 @@ public final class FakeEntra implements AutoCloseable {
             approve(userCode, username);
             return Response.html("<p>Approved " + userCode + " as " + username + ". Return to your application.</p>");
         } catch (IllegalArgumentException e) {
-            return new Response(400, null, "text/html; charset=utf-8", "<p>" + e.getMessage() + "</p>");
+            return Response.html(400, "<p>" + SignInPages.escape(e.getMessage()) + "</p>");
         }
     }
 
@@ -514,6 +638,7 @@ public final class FakeEntra implements AutoCloseable {
             case "device_code", "urn:ietf:params:oauth:grant-type:device_code" -> publicClientError(request.form().get("client_id"))
                     .orElseGet(() -> redeemDeviceCode(request));
             case "refresh_token" -> refresh(request);
+            case "authorization_code" -> authorizationCodeClientError(request).orElseGet(() -> redeemAuthorizationCode(request));
             case "client_credentials" -> confidentialClientError(request).orElseGet(() -> clientCredentials(request));
             case JWT_BEARER -> confidentialClientError(request).orElseGet(() -> onBehalfOf(request));
             default -> Response.json(400, error("unsupported_grant_type",
@@ -524,6 +649,7 @@ public final class FakeEntra implements AutoCloseable {
     private Response refresh(EntraRequest request) {
         String clientId = request.form().get("client_id");
         Optional<Response> clientError = request.form().containsKey("client_secret")
+                || request.form().containsKey("client_assertion")
                 ? confidentialClientError(request) : publicClientError(clientId);
         if (clientError.isPresent()) {
             return clientError.get();
@@ -576,7 +702,7 @@ public final class FakeEntra implements AutoCloseable {
         body.put("token_type", "Bearer");
         body.put("expires_in", accessTokenLifetime.toSeconds());
         body.put("ext_expires_in", accessTokenLifetime.toSeconds());
-        String accessToken = jwt(claims);
+        String accessToken = signer.sign(claims);
         issuedTokens.add(accessToken);
         body.put("access_token", accessToken);
         return Response.json(200, body);
@@ -601,7 +727,7 @@ public final class FakeEntra implements AutoCloseable {
         if (clientId != null && publicClients.contains(clientId)) {
             return Optional.empty();
         }
-        if (clientId != null && confidentialClients.containsKey(clientId)) {
+        if (clientId != null && isConfidential(clientId)) {
             return Optional.of(Response.json(401, error("invalid_client", "AADSTS7000218: The request body must "
                     + "contain the following parameter: 'client_assertion' or 'client_secret'.")));
         }
@@ -611,7 +737,14 @@ public final class FakeEntra implements AutoCloseable {
 
     private Optional<Response> confidentialClientError(EntraRequest request) {
         String clientId = request.form().get("client_id");
+        if (clientId != null && request.form().containsKey("client_assertion")) {
+            return clientAssertionError(request, clientId);
+        }
         String expected = clientId == null ? null : confidentialClients.get(clientId);
+        if (expected == null && clientId != null && clientCertificates.containsKey(clientId)) {
+            return Optional.of(Response.json(401, error("invalid_client", "AADSTS7000218: The request body must "
+                    + "contain the following parameter: 'client_assertion' or 'client_secret'.")));
+        }
         if (expected == null) {
             return Optional.of(Response.json(400, error("unauthorized_client", "AADSTS700016: Application with "
                     + "identifier '" + clientId + "' was not found in the directory 'FakeEntra'.")));
@@ -623,11 +756,227 @@ public final class FakeEntra implements AutoCloseable {
         return Optional.empty();
     }
 
+    // ---------------------------------------------------------------- browser sign-in (authorization code)
+
+    private boolean isConfidential(String clientId) {
+        return confidentialClients.containsKey(clientId) || clientCertificates.containsKey(clientId);
+    }
+
+    /**
+     * GET /{tenant}/oauth2/v2.0/authorize. An unknown client or an unregistered redirect URI gets an
+     * error page (the redirect URI cannot be trusted with anything); every other problem is sent to the
+     * redirect URI as an OAuth error. Stricter than Entra where our server must not cut corners:
+     * PKCE S256, {@code state} and {@code nonce} are required.
+     */
+    private Response authorize(String tenant, Map<String, String> q) {
+        String clientId = q.get("client_id");
+        if (clientId == null || !(publicClients.contains(clientId) || isConfidential(clientId))) {
+            return Response.html(400, SignInPages.error("AADSTS700016: Application with identifier '"
+                    + clientId + "' was not found in the directory 'FakeEntra'."));
+        }
+        String redirectUri = q.get("redirect_uri");
+        if (redirectUri == null || !redirectUris.getOrDefault(clientId, Set.of()).contains(redirectUri)) {
+            return Response.html(400, SignInPages.error("AADSTS50011: The redirect URI '" + redirectUri
+                    + "' specified in the request does not match the redirect URIs configured for the application '"
+                    + clientId + "'."));
+        }
+        String state = q.get("state");
+        String responseMode = q.getOrDefault("response_mode", "query");
+        if (!responseMode.equals("query") && !responseMode.equals("form_post")) {
+            return authorizationError(redirectUri, "query", state, "invalid_request",
+                    "AADSTS900144: FakeEntra supports response_mode query and form_post, not '" + responseMode + "'.");
+        }
+        String problem = null;
+        Set<String> scopes = scopes(q.get("scope"));
+        if (!"code".equals(q.get("response_type"))) {
+            return authorizationError(redirectUri, responseMode, state, "unsupported_response_type",
+                    "AADSTS700054: response_type '" + q.get("response_type") + "' is not enabled for the application.");
+        } else if (!scopes.contains("openid")) {
+            problem = "AADSTS900144: The request must contain the scope 'openid'.";
+        } else if (q.get("code_challenge") == null || q.get("code_challenge").length() < 43) {
+            problem = "AADSTS9002325: Proof Key for Code Exchange is required: send a code_challenge.";
+        } else if (!"S256".equals(q.get("code_challenge_method"))) {
+            problem = "AADSTS501491: code_challenge_method must be S256, not '" + q.get("code_challenge_method") + "'.";
+        } else if (state == null || state.isEmpty()) {
+            problem = "AADSTS900144: The request must contain a 'state' (FakeEntra requires it).";
+        } else if (q.get("nonce") == null || q.get("nonce").isEmpty()) {
+            problem = "AADSTS900144: The request must contain a 'nonce' (FakeEntra requires it).";
+        }
+        if (problem != null) {
+            return authorizationError(redirectUri, responseMode, state, "invalid_request", problem);
+        }
+        String flow = randomId();
+        pendingSignIns.put(flow, new PendingSignIn(tenant, clientId, redirectUri, responseMode, state,
+                q.get("nonce"), q.get("code_challenge"), scopes));
+        String username = q.getOrDefault("login_hint", signInAs == null ? null : signInAs.username());
+        return Response.html(SignInPages.signIn("/" + tenant + "/login", flow, clientId, username, null));
+    }
+
+    /** POST /{tenant}/login: the sign-in form was submitted; the user goes back with a code (or an injected error). */
+    private Response signIn(String tenant, Map<String, String> form) {
+        String flow = form.get("flow");
+        PendingSignIn pending = flow == null ? null : pendingSignIns.get(flow);
+        if (pending == null || !pending.tenant().equals(tenant)) {
+            return Response.html(400, SignInPages.error("AADSTS90014: This sign-in page has expired or was "
+                    + "already used. Start the sign-in again from your application."));
+        }
+        String login = form.getOrDefault("login", "").strip();
+        FakeUser user = users.get(login.toLowerCase(Locale.ROOT));
+        if (user == null) {
+            return Response.html(400, SignInPages.signIn("/" + tenant + "/login", flow, pending.clientId(), login,
+                    "This username may be incorrect. Make sure you typed it correctly."));
+        }
+        pendingSignIns.remove(flow);
+        Deque<Fault> queue = faults.get(Endpoint.AUTHORIZE);
+        Fault fault = queue == null ? null : queue.poll();
+        if (fault != null) {
+            return authorizationError(pending.redirectUri(), pending.responseMode(), pending.state(), fault.error(),
+                    fault.description());
+        }
+        String code = "code." + randomId() + randomId();
+        authorizationCodes.put(code, new AuthorizationCode(pending, user, Instant.now().plus(AUTHORIZATION_CODE_LIFETIME)));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("code", code);
+        params.put("state", pending.state());
+        params.put("session_state", UUID.randomUUID().toString());
+        return authorizationResponse(pending.redirectUri(), pending.responseMode(), params);
+    }
+
+    private Response authorizationError(String redirectUri, String responseMode, String state, String error,
+                                        String description) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("error", error);
+        params.put("error_description", description + "\r\nTrace ID: " + UUID.randomUUID());
+        if (state != null) {
+            params.put("state", state);
+        }
+        return authorizationResponse(redirectUri, responseMode, params);
+    }
+
+    private static Response authorizationResponse(String redirectUri, String responseMode, Map<String, String> params) {
+        if (responseMode.equals("form_post")) {
+            return Response.html(SignInPages.formPost(redirectUri, params));
+        }
+        String query = params.entrySet().stream()
+                .map(e -> FormEncoding.encode(e.getKey()) + "=" + FormEncoding.encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        return Response.redirect(redirectUri + (redirectUri.contains("?") ? "&" : "?") + query);
+    }
+
+    /** Public clients may redeem codes without a secret (PKCE only); confidential ones must authenticate. */
+    private Optional<Response> authorizationCodeClientError(EntraRequest request) {
+        String clientId = request.form().get("client_id");
+        if (clientId != null && isConfidential(clientId)) {
+            return confidentialClientError(request);
+        }
+        return publicClientError(clientId);
+    }
+
+    private Response redeemAuthorizationCode(EntraRequest request) {
+        String presented = request.form().get("code");
+        AuthorizationCode code = presented == null ? null : authorizationCodes.get(presented);
+        if (code == null) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS9002313: Invalid request. Request is malformed or invalid: the code is not valid."));
+        }
+        if (code.redeemed) {
+            return Response.json(400, error("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already "
+                    + "redeemed, please retry with a new valid code or use an existing refresh token."));
+        }
+        // Any redemption attempt uses the code up, as Entra does.
+        code.redeemed = true;
+        if (Instant.now().isAfter(code.expiresAt)) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity."));
+        }
+        if (!code.request.clientId().equals(request.form().get("client_id"))) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS700005: Provided Authorization Code is intended to use against other tenant/app."));
+        }
+        if (!code.request.redirectUri().equals(request.form().get("redirect_uri"))) {
+            return Response.json(400, error("invalid_grant", "AADSTS500117: The reply uri specified in the token "
+                    + "request does not match the reply uri used to obtain the authorization code."));
+        }
+        String verifier = request.form().get("code_verifier");
+        if (verifier == null || !MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII),
+                code.request.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+            return Response.json(400, error("invalid_grant", "AADSTS50148: The code_verifier does not match the "
+                    + "code_challenge supplied in the authorization request for PKCE."));
+        }
+        Set<String> scopes = request.form().containsKey("scope") ? scopes(request.form().get("scope")) : code.request.scopes();
+        return Response.json(200, userTokens(code.user, code.request.clientId(), scopes, request, code.request.nonce()));
+    }
+
+    private static boolean thumbprintMatches(Base64URL header, byte[] expected) {
+        String value = header.toString().replace('+', '-').replace('/', '_').replace("=", "");
+        return MessageDigest.isEqual(Base64.getUrlDecoder().decode(value), expected);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A certificate credential: {@code client_assertion} must be a JWT signed (RS256 or PS256) by the
+     * registered certificate's key, with iss = sub = the client id, aud = this token endpoint, unexpired.
+     */
+    private Optional<Response> clientAssertionError(EntraRequest request, String clientId) {
+        X509Certificate certificate = clientCertificates.get(clientId);
+        if (!CLIENT_ASSERTION_TYPE.equals(request.form().get("client_assertion_type"))) {
+            return Optional.of(Response.json(400, error("invalid_request",
+                    "AADSTS50027: client_assertion_type must be " + CLIENT_ASSERTION_TYPE + ".")));
+        }
+        if (certificate == null) {
+            return Optional.of(Response.json(401, error("invalid_client", "AADSTS700027: Client assertion failed "
+                    + "signature validation: no certificate is registered for the application.")));
+        }
+        try {
+            SignedJWT assertion = SignedJWT.parse(request.form().get("client_assertion"));
+            JWSAlgorithm alg = assertion.getHeader().getAlgorithm();
+            Base64URL sha256 = assertion.getHeader().getX509CertSHA256Thumbprint();
+            @SuppressWarnings("deprecation")
+            Base64URL sha1 = assertion.getHeader().getX509CertThumbprint();
+            byte[] der = certificate.getEncoded();
+            // msal4j writes the thumbprints in standard base64, Entra accepts both alphabets.
+            boolean namesCertificate = sha256 != null
+                    ? thumbprintMatches(sha256, MessageDigest.getInstance("SHA-256").digest(der))
+                    : sha1 != null && thumbprintMatches(sha1, MessageDigest.getInstance("SHA-1").digest(der));
+            if (!(alg.equals(JWSAlgorithm.RS256) || alg.equals(JWSAlgorithm.PS256)) || !namesCertificate
+                    || !assertion.verify(new RSASSAVerifier((RSAPublicKey) certificate.getPublicKey()))) {
+                return Optional.of(Response.json(401, error("invalid_client",
+                        "AADSTS700027: Client assertion failed signature validation.")));
+            }
+            JWTClaimsSet claims = assertion.getJWTClaimsSet();
+            boolean audienceIsThisEndpoint = claims.getAudience().stream()
+                    .anyMatch(aud -> URI.create(aud).getPath().equals(request.path()));
+            if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject()) || !audienceIsThisEndpoint
+                    || claims.getExpirationTime() == null || claims.getExpirationTime().toInstant().isBefore(Instant.now())) {
+                return Optional.of(Response.json(401, error("invalid_client", "AADSTS700023: Client assertion "
+                        + "audience, issuer, subject or expiry is not valid.")));
+            }
+            return Optional.empty();
+        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException
+                 | java.security.GeneralSecurityException e) {
+            return Optional.of(Response.json(401, error("invalid_client",
+                    "AADSTS700027: Client assertion is not a valid signed JWT.")));
+        }
+    }
+
     // ---------------------------------------------------------------- tokens
 
     /** Access token (for Graph), rotated refresh token, id_token and client_info for a user. */
     private Map<String, Object> userTokens(FakeUser user, String clientId, Set<String> requested,
                                            EntraRequest request) {
+        return userTokens(user, clientId, requested, request, null);
+    }
+
+    private Map<String, Object> userTokens(FakeUser user, String clientId, Set<String> requested,
+                                           EntraRequest request, String nonce) {
         Set<String> granted = new LinkedHashSet<>(requested);
         granted.remove("offline_access");
         Set<String> resourceScopes = granted.stream()
@@ -651,7 +1000,7 @@ public final class FakeEntra implements AutoCloseable {
         body.put("scope", String.join(" ", granted));
         body.put("expires_in", accessTokenLifetime.toSeconds());
         body.put("ext_expires_in", accessTokenLifetime.toSeconds());
-        String accessToken = jwt(at);
+        String accessToken = signer.sign(at);
         body.put("access_token", accessToken);
         issuedTokens.add(accessToken);
         String refreshToken = "rt." + randomId() + randomId();
@@ -670,7 +1019,10 @@ public final class FakeEntra implements AutoCloseable {
         id.put("sub", user.objectId());
         id.put("tid", user.tenantId());
         id.put("ver", "2.0");
-        String idToken = jwt(id);
+        if (nonce != null) {
+            id.put("nonce", nonce);
+        }
+        String idToken = signer.sign(id);
         body.put("id_token", idToken);
         issuedTokens.add(idToken);
         if (!"0".equals(request.form().get("client_info"))) {
@@ -684,15 +1036,6 @@ public final class FakeEntra implements AutoCloseable {
     private static String shortScope(String scope) {
         int slash = scope.lastIndexOf('/');
         return slash < 0 ? scope : scope.substring(slash + 1);
-    }
-
-    private static String jwt(Map<String, Object> claims) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString("{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"fake\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = b64.encodeToString(JSON.writeValueAsBytes(claims));
-        byte[] signature = new byte[32];
-        RANDOM.nextBytes(signature);
-        return header + "." + payload + "." + b64.encodeToString(signature);
     }
 
     private static Map<String, Object> error(String error, String description) {
@@ -732,15 +1075,20 @@ public final class FakeEntra implements AutoCloseable {
 
     /**
      * Starts a fake for manual runs and prints where it listens.
-     * Arguments: {@code [--https] [--user alice@contoso.com]...}. The first user auto-approves every
-     * device code after one pending poll; others can approve at {@code /devicelogin?user_code=&username=}.
+     * Arguments: {@code [--https] [--user alice@contoso.com]... [--redirect-uri https://host/oauth/callback]...}.
+     * The first user auto-approves every device code after one pending poll (others can approve at
+     * {@code /devicelogin?user_code=&username=}) and is prefilled on the browser sign-in page. Each
+     * redirect URI is registered for the confidential client, for a web server's sign-in.
      */
     public static void main(String[] args) throws Exception {
         boolean https = List.of(args).contains("--https");
         List<String> usernames = new ArrayList<>();
+        List<String> redirects = new ArrayList<>();
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--user")) {
                 usernames.add(args[i + 1]);
+            } else if (args[i].equals("--redirect-uri")) {
+                redirects.add(args[i + 1]);
             }
         }
         if (usernames.isEmpty()) {
@@ -749,12 +1097,18 @@ public final class FakeEntra implements AutoCloseable {
         FakeEntra entra = https ? startHttps() : start();
         usernames.forEach(entra::addUser);
         entra.autoApprove(usernames.getFirst(), 1);
+        entra.signInAs(usernames.getFirst());
+        redirects.forEach(uri -> entra.addRedirectUri(CONFIDENTIAL_CLIENT_ID, uri));
         System.out.println("FakeEntra listening at " + entra.baseUri());
         System.out.println("MS365_MCP_AUTHORITY_URL=" + entra.authorityBase());
         System.out.println("MS365_MCP_CLIENT_ID=" + PUBLIC_CLIENT_ID);
         if (https) {
             System.out.println("-Djavax.net.ssl.trustStore=" + entra.trustStore()
                     + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword());
+        }
+        if (!redirects.isEmpty()) {
+            System.out.println("Web sign-in: MS365_MCP_CLIENT_ID=" + CONFIDENTIAL_CLIENT_ID + " MS365_MCP_CLIENT_SECRET="
+                    + CONFIDENTIAL_CLIENT_SECRET + " MS365_MCP_TENANT_ID=" + TENANT_ID + ", redirect URIs " + redirects);
         }
         System.out.println("Users: " + usernames + " (device codes auto-approved as " + usernames.getFirst() + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(entra::close));

@@ -41,22 +41,11 @@ public final class SelfSignedTls {
         String password = "fake-entra-" + Long.toHexString(System.nanoTime());
         Path keyStore = dir.resolve("server.p12");
         Path trustStore = dir.resolve("truststore.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", ALIAS,
+        keytool(List.of("-genkeypair", "-alias", ALIAS,
                 "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                "-storepass", password, "-keypass", password);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("keytool failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running keytool", e);
-        }
+                "-storepass", password, "-keypass", password));
         try {
             KeyStore server = load(keyStore, password);
             Certificate certificate = server.getCertificate(ALIAS);
@@ -70,6 +59,24 @@ public final class SelfSignedTls {
             throw new IOException("could not write the trust store", e);
         }
         return new SelfSignedTls(keyStore, trustStore, password);
+    }
+
+    /** Runs the JDK's keytool with {@code arguments}; fails with its output. */
+    static void keytool(List<String> arguments) throws IOException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        List<String> command = new java.util.ArrayList<>();
+        command.add(keytool.toString());
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running keytool", e);
+        }
     }
 
     public Path trustStore() {
