@@ -77,7 +77,7 @@ public final class JettyServer {
      * endpoint and its consent form, the upstream sign-in callback, token and revocation (RFC 7009).
      * {@code openid-configuration} stays a 404: no partial OIDC document.
      */
-    static void mapOAuth(ServletContextHandler context, AuthorizationServer oauth) {
+    public static void mapOAuth(ServletContextHandler context, AuthorizationServer oauth) {
         context.addServlet(new ServletHolder("oauth-protected-resource-mcp", oauth.protectedResourceMetadata()),
                 AuthorizationServer.PROTECTED_RESOURCE_METADATA + MCP_PATH);
         context.addServlet(new ServletHolder("oauth-protected-resource", oauth.protectedResourceMetadata()),
