@@ -45,6 +45,11 @@ public final class OAuthFixture implements AutoCloseable {
     }
 
     public OAuthFixture(java.util.function.UnaryOperator<OAuthSettings> tweak) throws Exception {
+        this(tweak, null);
+    }
+
+    /** With another metadata document fetcher (tests that serve documents on loopback). */
+    OAuthFixture(java.util.function.UnaryOperator<OAuthSettings> tweak, ClientMetadataDocuments documents) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -52,7 +57,8 @@ public final class OAuthFixture implements AutoCloseable {
         base = URI.create("http://127.0.0.1:" + port);
         OAuthSettings settings = tweak.apply(new OAuthSettings(base, List.of("ms365"), List.of("Read your mail (Mail.Read)"),
                 Duration.ofHours(1), Duration.ofDays(30), Duration.ofSeconds(30), Duration.ofDays(30)));
-        oauth = new AuthorizationServer(settings, store, upstream, clock);
+        oauth = documents == null ? new AuthorizationServer(settings, store, upstream, clock)
+                : new AuthorizationServer(settings, store, upstream, documents, clock);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
