@@ -17,11 +17,16 @@ public final class FakeUpstreamSignIn implements UpstreamSignIn {
     private final Map<String, Issued> codes = new ConcurrentHashMap<>();
     public volatile String user = "user-key-alice";
     public volatile boolean fail;
+    /** The last sign-in begun and the upstream code handed out for it (secrets the log test looks for). */
+    public volatile UpstreamAuthorization lastRequest;
+    public volatile String lastCode;
 
     @Override
     public URI begin(UpstreamAuthorization request) {
         String code = "upstream-" + Secrets.random(16);
         codes.put(code + "|" + request.state(), new Issued(request.nonce(), request.codeVerifier()));
+        lastRequest = request;
+        lastCode = code;
         return URI.create(OAuthHttp.withQuery(request.callbackUri().toString(), Map.of("code", code, "state", request.state())));
     }
 
