@@ -16,10 +16,10 @@ final class AuthorizationCodes {
     private static final String PREFIX = "oauth:code:";
 
     /** A code's record. Holds no secret: the challenge is a hash, the user key opaque. */
-    record CodeGrant(String clientId, String redirectUri, String codeChallenge, String resource, List<String> scopes,
+    record CodeGrant(String clientId, String redirectUri, boolean redirectUriSent, String codeChallenge, String resource, List<String> scopes,
                      String userKey, String family, boolean used) {
         CodeGrant markUsed() {
-            return new CodeGrant(clientId, redirectUri, codeChallenge, resource, scopes, userKey, family, true);
+            return new CodeGrant(clientId, redirectUri, redirectUriSent, codeChallenge, resource, scopes, userKey, family, true);
         }
 
         @Override
@@ -38,7 +38,7 @@ final class AuthorizationCodes {
 
     String issue(PendingAuthorization pending, String userKey) {
         String code = Secrets.random(32);
-        CodeGrant grant = new CodeGrant(pending.clientId(), pending.redirectUri(), pending.codeChallenge(), pending.resource(),
+        CodeGrant grant = new CodeGrant(pending.clientId(), pending.redirectUri(), pending.redirectUriSent(), pending.codeChallenge(), pending.resource(),
                 pending.scopes(), userKey, Secrets.random(16), false);
         store.put(PREFIX + Secrets.hash(code), Grants.json(grant), OAuthSettings.CODE_TTL);
         return code;

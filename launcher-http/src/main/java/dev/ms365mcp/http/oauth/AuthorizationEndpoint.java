@@ -64,6 +64,7 @@ final class AuthorizationEndpoint extends HttpServlet {
         }
         RegisteredClient client = found.get();
         String redirectUri = q.get("redirect_uri");
+        boolean redirectUriSent = redirectUri != null;
         if (redirectUri == null && client.redirectUris().size() == 1) {
             redirectUri = client.redirectUris().getFirst();
         }
@@ -84,7 +85,7 @@ final class AuthorizationEndpoint extends HttpServlet {
         String transaction = Secrets.random(32);
         String csrf = Secrets.random(32);
         String browser = browserBinding(req, resp);
-        PendingAuthorization pending = new PendingAuthorization(client.clientId(), redirectUri, q.get("code_challenge"), state,
+        PendingAuthorization pending = new PendingAuthorization(client.clientId(), redirectUri, redirectUriSent, q.get("code_challenge"), state,
                 settings.resource(), scopes, Secrets.hash(csrf), Secrets.hash(browser), null, null);
         store.put(CONSENT_PREFIX + Secrets.hash(transaction), JsonMapper.shared().writeValueAsBytes(pending), OAuthSettings.PENDING_TTL);
         OAuthHttp.html(resp, 200, ConsentPage.render(client, RedirectUriPolicy.displayHost(redirectUri), scopes,

@@ -8,7 +8,7 @@ import java.util.List;
  * upstream sign-in's nonce and verifier. Stored under a hash of a random key, for
  * {@link OAuthSettings#PENDING_TTL}; never logged.
  */
-record PendingAuthorization(String clientId, String redirectUri, String codeChallenge, String state, String resource,
+record PendingAuthorization(String clientId, String redirectUri, boolean redirectUriSent, String codeChallenge, String state, String resource,
                             List<String> scopes, String csrfHash, String browserHash, String upstreamNonce,
                             String upstreamVerifier) {
 
@@ -17,7 +17,7 @@ record PendingAuthorization(String clientId, String redirectUri, String codeChal
     }
 
     PendingAuthorization approved(String nonce, String verifier) {
-        return new PendingAuthorization(clientId, redirectUri, codeChallenge, state, resource, scopes, null, null, nonce, verifier);
+        return new PendingAuthorization(clientId, redirectUri, redirectUriSent, codeChallenge, state, resource, scopes, null, null, nonce, verifier);
     }
 
     @Override

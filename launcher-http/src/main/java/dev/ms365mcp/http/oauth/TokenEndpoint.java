@@ -92,7 +92,8 @@ final class TokenEndpoint extends HttpServlet {
             grants.revokeFamily(grant.family());
             throw OAuthError.invalidGrant("the authorization code was issued to another client");
         }
-        if (redirectUri == null || !redirectUri.equals(grant.redirectUri())) {
+        // RFC 6749 §4.1.3: required and identical if the authorization request had one; if sent anyway, it must match.
+        if ((redirectUri == null && grant.redirectUriSent()) || (redirectUri != null && !redirectUri.equals(grant.redirectUri()))) {
             throw OAuthError.invalidGrant("redirect_uri must be the one sent to /authorize");
         }
         if (!Pkce.verify(form.get("code_verifier"), grant.codeChallenge())) {

@@ -91,6 +91,26 @@ class OAuthAttacksTest {
     }
 
     @Test
+    void codeRedeemedWithoutTheRedirectUriItWasIssuedForIsRefused() throws Exception {
+        OAuthFixture.Request request = f.request(client);
+        String code = f.code(request);
+        HttpResponse<String> r = f.postForm("/token", Map.of("grant_type", "authorization_code", "code", code,
+                "client_id", client, "code_verifier", request.verifier));
+        assertThat(error(r)).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aSingleRegisteredRedirectMayBeOmittedOnBothRequests() throws Exception {
+        OAuthFixture.Request request = f.request(client);
+        request.redirectUri = null;
+        HttpResponse<String> toClient = f.authorizeToClient(request);
+        assertThat(toClient.headers().firstValue("Location").orElseThrow()).startsWith(OAuthFixture.REDIRECT + "?code=");
+        HttpResponse<String> r = f.postForm("/token", Map.of("grant_type", "authorization_code",
+                "code", OAuthFixture.locationQuery(toClient).get("code"), "client_id", client, "code_verifier", request.verifier));
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void unregisteredRedirectUrisNeverReceiveAnything() throws Exception {
         String https = f.register("https://good.example/cb", "http://localhost:8787/callback");
         for (String attack : List.of("https://good.example.evil.com/cb", "https://good.example/cb.evil.com", "https://good.example/cb/../evil",
