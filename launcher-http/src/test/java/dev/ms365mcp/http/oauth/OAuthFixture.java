@@ -72,6 +72,16 @@ public final class OAuthFixture implements AutoCloseable {
         browser = newBrowser();
     }
 
+    /**
+     * The front door on loopback with the auto-approving fake sign-in, for trying clients by hand
+     * (the MCP Inspector, {@code conformance authorization --url <printed URL> ...}); stop with Ctrl-C.
+     */
+    public static void main(String[] args) throws Exception {
+        OAuthFixture f = new OAuthFixture();
+        System.out.println(f.base);
+        Thread.currentThread().join();
+    }
+
     public static HttpClient newBrowser() {
         return HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
