@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,17 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientMetadataDocumentsTest {
 
     @TempDir
-    Path dir;
-    SelfSignedTls tls;
+    static Path dir;
+    static SelfSignedTls tls;
     HttpsServer server;
     String origin;
     final Map<String, String> documents = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     final MutableClock clock = new MutableClock();
 
+    @BeforeAll
+    static void certificate() throws Exception {
+        tls = SelfSignedTls.generate(dir); // keytool is slow: one certificate for the class
+    }
+
     @BeforeEach
     void serve() throws Exception {
-        tls = SelfSignedTls.generate(dir);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.createContext("/", exchange -> {
