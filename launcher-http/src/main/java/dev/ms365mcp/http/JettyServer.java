@@ -1,5 +1,6 @@
 package dev.ms365mcp.http;
 
+import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.tools.Ms365Tools;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -28,6 +29,11 @@ public final class JettyServer {
     private final Server server;
 
     public JettyServer(InetSocketAddress listen, Ms365Tools tools, boolean stateless, String version) {
+        this(listen, tools, stateless, version, null);
+    }
+
+    /** @param oauth the OAuth front door, or null where callers are authenticated another way */
+    public JettyServer(InetSocketAddress listen, Ms365Tools tools, boolean stateless, String version, AuthorizationServer oauth) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http");
         // Tool calls block on Graph: one virtual thread per request instead of a bounded pool.
@@ -60,7 +66,29 @@ public final class JettyServer {
         }
         context.addServlet(new ServletHolder("mcp", mcp), MCP_PATH);
         context.addServlet(new ServletHolder("health", new HealthServlet()), "/");
+        if (oauth != null) {
+            mapOAuth(context, oauth);
+        }
         server.setHandler(context);
+    }
+
+    /**
+     * The OAuth 2.1 front door: metadata (RFC 9728, RFC 8414), registration (RFC 7591), the authorization
+     * endpoint and its consent form, the upstream sign-in callback, token and revocation (RFC 7009).
+     * {@code openid-configuration} stays a 404: no partial OIDC document.
+     */
+    public static void mapOAuth(ServletContextHandler context, AuthorizationServer oauth) {
+        context.addServlet(new ServletHolder("oauth-protected-resource-mcp", oauth.protectedResourceMetadata()),
+                AuthorizationServer.PROTECTED_RESOURCE_METADATA + MCP_PATH);
+        context.addServlet(new ServletHolder("oauth-protected-resource", oauth.protectedResourceMetadata()),
+                AuthorizationServer.PROTECTED_RESOURCE_METADATA);
+        context.addServlet(new ServletHolder("oauth-authorization-server", oauth.authorizationServerMetadata()),
+                AuthorizationServer.AUTHORIZATION_SERVER_METADATA);
+        context.addServlet(new ServletHolder("oauth-register", oauth.registration()), AuthorizationServer.REGISTER);
+        context.addServlet(new ServletHolder("oauth-authorize", oauth.authorization()), AuthorizationServer.AUTHORIZE);
+        context.addServlet(new ServletHolder("oauth-callback", oauth.callback()), AuthorizationServer.CALLBACK);
+        context.addServlet(new ServletHolder("oauth-token", oauth.token()), AuthorizationServer.TOKEN);
+        context.addServlet(new ServletHolder("oauth-revoke", oauth.revocation()), AuthorizationServer.REVOKE);
     }
 
     public void start() throws Exception {
