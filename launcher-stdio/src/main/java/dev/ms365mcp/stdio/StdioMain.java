@@ -187,7 +187,7 @@ public final class StdioMain implements Callable<Integer> {
             b.readOnly(readOnly);
         }
         if (enabledTools != null) {
-            b.enabledTools(ToolSettings.regex(enabledTools));
+            b.enabledTools(ToolSettings.regex(enabledTools, "--enabled-tools"));
         }
         if (presets != null) {
             b.presets(Preset.parse(String.join(",", presets)));
