@@ -265,11 +265,12 @@ public final class GraphClient {
     }
 
     private GraphUnreachableException unreachable(RuntimeException e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        boolean timedOut = false;
+        for (Throwable t = e; t != null && !timedOut; t = t.getCause() == t ? null : t.getCause()) {
+            // OkHttp reports its call timeout as an InterruptedIOException("timeout") around the closed socket.
+            timedOut = t instanceof java.io.InterruptedIOException;
         }
-        if (cause instanceof java.io.InterruptedIOException) {
+        if (timedOut) {
             return new GraphUnreachableException("Microsoft Graph at " + root.getHost() + " did not answer within "
                     + settings.timeoutMs() + " ms (MS365_MCP_GRAPH_TIMEOUT_MS).", e);
         }
