@@ -102,8 +102,14 @@ class GraphResilienceTest {
         h.graph.on("POST", "/v1.0/me/sendMail", FakeResponse.accepted());
         h.graph.enqueue("POST", "/v1.0/me/sendMail", FakeResponse.error(503, "ServiceUnavailable", "x"));
         Map<String, Object> body = Map.of("body", Map.of("message", Map.of("subject", "Hi")));
-        assertThat(h.call("send-mail", body).isError()).isTrue();
+        CallToolResult r = h.call("send-mail", body);
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).contains("503").doesNotContain("retries");
         assertThat(h.graph.requests()).hasSize(1);
+        h.graph.clearRequests();
+        h.graph.enqueue("POST", "/v1.0/me/sendMail", FakeResponse.tooManyRequests(0));
+        assertThat(h.call("send-mail", body).isError()).isFalse();
+        assertThat(h.graph.requests()).hasSize(2);
     }
 
     @Test
