@@ -168,7 +168,7 @@ public final class ToolExecutor {
             return error(errors.describe(tool, response));
         }
         if (response.truncated() && tool.response() != ResponseKind.TEXT) {
-            return error(tooLarge(response));
+            return error(tooLarge(tool, response));
         }
         // MS365_MCP_ALLOW_PAGINATION=false: the first page only, as the reference does.
         if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable() && settings.allowPagination()) {
@@ -213,16 +213,18 @@ public final class ToolExecutor {
             }
         }
         String shaped = shaper.shapeText(response.text());
-        return text(response.truncated() ? shaped + "\n\n[" + tooLarge(response) + " The text above is its beginning.]"
+        return text(response.truncated() ? shaped + "\n\n[" + tooLarge(tool, response) + " The text above is its beginning.]"
                 : shaped);
     }
 
     /** Says that Graph's answer was over the body bound, and what to do. */
-    private String tooLarge(GraphResponse response) {
+    private String tooLarge(ToolDef tool, GraphResponse response) {
         int cap = graph.settings().maxBodyBytes();
+        boolean content = tool.response() == ResponseKind.BYTES || tool.response() == ResponseKind.TEXT;
         return "Microsoft Graph's answer is larger than " + cap + " bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES), so it was not "
-                + "read in full. Ask for less: fewer items (top), fewer fields (select), a filter"
-                + (settings.localFiles() ? "; or save content with download-bytes-to-file" : "; or use get-download-url for content")
+                + "read in full. "
+                + (content ? "For file content use get-download-url" + (settings.localFiles() ? " or download-bytes-to-file" : "")
+                        : "Ask for less: fewer items (top), fewer fields (select), a filter")
                 + ".";
     }
 
@@ -283,7 +285,7 @@ public final class ToolExecutor {
                         + all.size() + " items.");
             }
             if (r.truncated()) {
-                return error(tooLarge(r) + " This happened on page " + (pages + 1) + " after " + all.size() + " items.");
+                return error(tooLarge(tool, r) + " This happened on page " + (pages + 1) + " after " + all.size() + " items.");
             }
             page = json.readTree(r.body());
             all.addAll(items(page));

@@ -17,6 +17,14 @@ public final class SmallHeapProbe {
     public static void main(String[] args) {
         Ms365Tools tools = Ms365Tools.builder().settings(ToolSettings.fromEnv(System.getenv()))
                 .tokenProvider(new StaticTokenProvider("t")).graphRoot(URI.create(args[0])).build();
+        Map<String, Object> nested = new java.util.HashMap<>();
+        Map<String, Object> inner = nested;
+        for (int i = 0; i < 20_000; i++) {
+            Map<String, Object> next = new java.util.HashMap<>();
+            inner.put("a", next);
+            inner = next;
+        }
+        call(tools, "send-mail", Map.of("body", Map.of("message", nested)));
         call(tools, "list-mail-messages", Map.of());
         call(tools, "get-mail-message-mime", Map.of("messageId", "m1"));
         call(tools, "list-mail-folders", Map.of());
