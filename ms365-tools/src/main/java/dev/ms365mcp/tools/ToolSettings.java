@@ -1,13 +1,13 @@
 package dev.ms365mcp.tools;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.ms365mcp.tools.graph.GraphClientSettings;
 import dev.ms365mcp.tools.selection.Preset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
-import dev.ms365mcp.tools.graph.GraphClientSettings;
 
 /**
  * How the tool set behaves: which tools are offered and how calls are executed. Launchers build it
