@@ -59,7 +59,7 @@ public final class ToolFlags {
             b.readOnly(readOnly);
         }
         if (enabledTools != null) {
-            b.enabledTools(ToolSettings.regex(enabledTools));
+            b.enabledTools(ToolSettings.regex(enabledTools, "--enabled-tools"));
         }
         if (presets != null) {
             b.presets(Preset.parse(String.join(",", presets)));

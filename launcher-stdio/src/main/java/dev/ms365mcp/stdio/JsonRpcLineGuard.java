@@ -31,13 +31,21 @@ final class JsonRpcLineGuard extends InputStream {
     private boolean lineTooLong;
 
     private final Runnable onEof;
+    private final CancellationRelay relay;
+    private Map<?, ?> lastMessage;
 
     /** {@code onEof} runs once when stdin ends: the client is gone and the server may stop. */
     JsonRpcLineGuard(InputStream in, OutputStream out, McpJsonMapper mapper, Runnable onEof) {
+        this(in, out, mapper, onEof, null);
+    }
+
+    /** {@code relay}, when set, sees every valid message (tool calls tagged, cancellations carried out). */
+    JsonRpcLineGuard(InputStream in, OutputStream out, McpJsonMapper mapper, Runnable onEof, CancellationRelay relay) {
         this.in = in;
         this.out = out;
         this.mapper = mapper;
         this.onEof = onEof;
+        this.relay = relay;
     }
 
     @Override
@@ -84,7 +92,7 @@ final class JsonRpcLineGuard extends InputStream {
             }
             String problem = check(text);
             if (problem == null) {
-                current = (text + "\n").getBytes(StandardCharsets.UTF_8);
+                current = ((relay == null ? text : relay.pass(lastMessage, text)) + "\n").getBytes(StandardCharsets.UTF_8);
                 pos = 0;
             }
         }
@@ -111,6 +119,7 @@ final class JsonRpcLineGuard extends InputStream {
         }
         try {
             McpSchema.deserializeJsonRpcMessage(mapper, text);
+            lastMessage = map;
             return null;
         } catch (IOException | RuntimeException e) {
             answer(id, -32600, "Invalid Request: not a JSON-RPC request, notification or response");

@@ -159,7 +159,7 @@ public final class StdioMain implements Callable<Integer> {
         McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.shared());
         CountDownLatch stdinClosed = new CountDownLatch(1);
         JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), protocolOut, mapper,
-                stdinClosed::countDown);
+                stdinClosed::countDown, new CancellationRelay(mapper, tools::cancel));
         StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, protocolOut);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ms365-mcp", Version.of(StdioMain.class))

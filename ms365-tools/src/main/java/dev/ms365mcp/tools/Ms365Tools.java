@@ -9,6 +9,7 @@ import dev.ms365mcp.tools.discovery.DiscoveryTools;
 import dev.ms365mcp.tools.execution.CallContext;
 import dev.ms365mcp.tools.execution.Progress;
 import dev.ms365mcp.tools.execution.ToolExecutor;
+import dev.ms365mcp.tools.graph.Cancellation;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.local.ParseTeamsUrl;
@@ -55,6 +56,15 @@ public final class Ms365Tools {
      */
     public static final String PRINCIPAL = "ms365.principal";
 
+    /**
+     * The {@code _meta} key of a {@code tools/call} under which the transport puts an opaque key for
+     * that request (e.g. its JSON-RPC id, with the session id in a multi-session server), so that
+     * {@code notifications/cancelled} for it can reach the running call through {@link #cancel}. The
+     * SDK passes neither the request id nor cancellations to tool handlers, so this is the hook. A
+     * transport must overwrite any value the client sent under this key.
+     */
+    public static final String REQUEST_KEY_META = "dev.ms365mcp/requestKey";
+
     private final List<ToolDef> tools;
     private final Map<String, ToolDef> byName;
     private final ToolExecutor executor;
@@ -63,6 +73,8 @@ public final class Ms365Tools {
     private final List<ToolDef> offered;
     private final CatalogSchemaValidator schemaValidator = new CatalogSchemaValidator();
     private final Map<String, McpSchema.Tool> listed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Cancellation> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean allowPagination;
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -72,8 +84,9 @@ public final class Ms365Tools {
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         List<ToolDef> selected = selection.select(b.catalog.tools());
         this.offered = selected;
-        this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
-                b.localTools, b.catalog.tools());
+        this.executor = new ToolExecutor(b.settings, tokens,
+                new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools());
+        this.allowPagination = b.settings.allowPagination();
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -128,19 +141,61 @@ public final class Ms365Tools {
 
     private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext context) {
         LocalTool discoveryTool = discovery.get(tool.name());
-        return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments, context)
-                : executor.call(tool, arguments, context);
+        if (discoveryTool == null) {
+            return executor.call(tool, arguments, context);
+        }
+        try {
+            return discoveryTool.call(arguments == null ? Map.of() : arguments, context);
+        } catch (Throwable t) {
+            return ToolExecutor.failed(tool, t);
+        }
     }
 
-    /** The caller from the transport context, and MCP progress notifications if the client sent a progress token. */
-    private static CallContext contextOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
-        String principal = exchange == null ? null : principalOf(exchange.transportContext());
+    /**
+     * Cancels the running call that {@code principal} (null: the local user) started with
+     * {@code requestKey} under {@link #REQUEST_KEY_META}: its Graph exchange is aborted, a wait for
+     * {@code Retry-After} ends, and the call returns an error at once.
+     *
+     * @return false when no such call is running (already finished, or never tagged)
+     */
+    public boolean cancel(String principal, String requestKey) {
+        Cancellation c = running.get(runningKey(principal, requestKey));
+        if (c == null) {
+            return false;
+        }
+        c.cancel();
+        return true;
+    }
+
+    /** Runs a call from the SDK, cancellable through {@link #cancel} when the transport tagged it. */
+    private CallToolResult invokeTagged(ToolDef tool, McpSchema.CallToolRequest request, String principal,
+            Progress progress) {
+        Object requestKey = request.meta() == null ? null : request.meta().get(REQUEST_KEY_META);
+        if (requestKey == null) {
+            return invoke(tool, request.arguments(), new CallContext(principal, progress));
+        }
+        String key = runningKey(principal, String.valueOf(requestKey));
+        Cancellation cancellation = new Cancellation();
+        running.put(key, cancellation);
+        try {
+            return invoke(tool, request.arguments(), new CallContext(principal, progress, cancellation));
+        } finally {
+            running.remove(key, cancellation);
+        }
+    }
+
+    private static String runningKey(String principal, String requestKey) {
+        return (principal == null ? "" : principal) + "\u0000" + requestKey;
+    }
+
+    /** MCP progress notifications if the client sent a progress token. */
+    private static Progress progressOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         Object token = request.meta() == null ? null : request.meta().get("progressToken");
         if (token == null || exchange == null) {
-            return new CallContext(principal, Progress.NONE);
+            return Progress.NONE;
         }
-        return new CallContext(principal, (progress, total, message) -> exchange.progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message, null)));
+        return (progress, total, message) -> exchange.progressNotification(
+                new McpSchema.ProgressNotification(token, progress, total, message, null));
     }
 
     private static String principalOf(McpTransportContext transport) {
@@ -159,7 +214,8 @@ public final class Ms365Tools {
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((exchange, request) -> invoke(t, request.arguments(), contextOf(exchange, request)))
+                .callHandler((exchange, request) -> invokeTagged(t, request,
+                        exchange == null ? null : principalOf(exchange.transportContext()), progressOf(exchange, request)))
                 .build()).toList();
     }
 
@@ -167,14 +223,13 @@ public final class Ms365Tools {
     public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((transport, request) -> invoke(t, request.arguments(),
-                        new CallContext(principalOf(transport), Progress.NONE)))
+                .callHandler((transport, request) -> invokeTagged(t, request, principalOf(transport), Progress.NONE))
                 .build()).toList();
     }
 
     private McpSchema.Tool listed(ToolDef t) {
         return listed.computeIfAbsent(t.name(), n -> {
-            McpSchema.Tool tool = mcpTool(t);
+            McpSchema.Tool tool = mcpTool(t, allowPagination);
             schemaValidator.prevalidated(tool.inputSchema());
             return tool;
         });
@@ -185,9 +240,20 @@ public final class Ms365Tools {
      * holds the catalog's JSON nodes as they are (Jackson writes them directly), not a deep copy.
      */
     static McpSchema.Tool mcpTool(ToolDef t) {
+        return mcpTool(t, true);
+    }
+
+    /** {@code allowPagination} false: {@code fetchAllPages} is not listed (MS365_MCP_ALLOW_PAGINATION=false). */
+    static McpSchema.Tool mcpTool(ToolDef t, boolean allowPagination) {
         Map<String, Object> schema = new java.util.LinkedHashMap<>();
         t.inputSchema().properties().forEach(e -> schema.put(e.getKey(),
                 e.getValue().isString() ? e.getValue().asString() : e.getValue()));
+        if (!allowPagination && t.pageable() && schema.get("properties") instanceof tools.jackson.databind.node.ObjectNode p
+                && p.has("fetchAllPages")) {
+            tools.jackson.databind.node.ObjectNode copy = p.deepCopy();
+            copy.remove("fetchAllPages");
+            schema.put("properties", copy);
+        }
         return McpSchema.Tool.builder(t.name(), schema).description(t.description()).annotations(annotations(t)).build();
     }
 

@@ -61,7 +61,7 @@ class CommandLineIT {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--no-such-flag        | Unknown option: '--no-such-flag'",
-        "--enabled-tools=(mail | ENABLED_TOOLS is not a valid regular expression",
+        "--enabled-tools=(mail | --enabled-tools is not a usable regular expression",
         "--preset=mail,emails  | Unknown preset 'emails'",
         "--cloud=mars          | Unknown cloud 'mars'"})
     void badFlagsGiveOneLineAndExitTwo(String flag, String message) throws Exception {

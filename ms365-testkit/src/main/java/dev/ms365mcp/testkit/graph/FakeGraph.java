@@ -38,6 +38,11 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, Deque<FakeResponse>> queued = new LinkedHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final UploadSessions uploads = new UploadSessions();
+    private final Map<String, LargeBody> large = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong largeBytesSent = new java.util.concurrent.atomic.AtomicLong();
+
+    private record LargeBody(String contentType, long totalBytes) {
+    }
     private volatile Responder fallback = (req, base) -> FakeResponse.error(404, "ResourceNotFound",
             "FakeGraph has no route for " + req.method() + " " + req.rawPath());
 
@@ -118,6 +123,21 @@ public final class FakeGraph implements AutoCloseable {
         });
     }
 
+    /**
+     * Answers {@code method rawPath} with {@code totalBytes} of generated content, streamed in chunks
+     * without a {@code Content-Length} and never held in memory: for a JSON type a {@code value} array of
+     * small messages, otherwise repeated text. For tests of clients that must not read everything.
+     */
+    public FakeGraph onLargeBody(String method, String rawPath, String contentType, long totalBytes) {
+        large.put(method + " " + rawPath, new LargeBody(contentType, totalBytes));
+        return this;
+    }
+
+    /** Bytes of large bodies written so far (the client may stop reading long before the end). */
+    public long largeBodyBytesSent() {
+        return largeBytesSent.get();
+    }
+
     /** A new upload session URL (absolute) whose PUTs with {@code Content-Range} are collected. */
     public UploadSessions.Session newUploadSession(long totalBytes, String finalItemJson) {
         return uploads.create(url(), totalBytes, finalItemJson);
@@ -160,6 +180,11 @@ public final class FakeGraph implements AutoCloseable {
             RecordedRequest req = new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(headers), exchange.getRequestBody().readAllBytes());
             requests.add(req);
+            LargeBody big = large.get(req.method() + " " + req.rawPath());
+            if (big != null) {
+                streamLarge(exchange, big);
+                return;
+            }
             FakeResponse resp = dispatch(req);
             resp.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             boolean empty = resp.body().length == 0;
@@ -175,6 +200,37 @@ public final class FakeGraph implements AutoCloseable {
                     + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(500, msg.length);
             exchange.getResponseBody().write(msg);
+        }
+    }
+
+    private void streamLarge(HttpExchange exchange, LargeBody big) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", big.contentType());
+        exchange.sendResponseHeaders(200, 0);
+        boolean json = big.contentType().contains("json");
+        byte[] open = json ? "{\"value\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+        byte[] close = json ? "{\"id\":\"last\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+        byte[] item = (json ? "{\"id\":\"AAMkAG-item\",\"subject\":\"Quarterly numbers\",\"isRead\":false},"
+                : "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] chunk = new byte[64 * 1024 / item.length * item.length];
+        for (int i = 0; i < chunk.length; i += item.length) {
+            System.arraycopy(item, 0, chunk, i, item.length);
+        }
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(open);
+            long left = big.totalBytes() - open.length - close.length;
+            while (left > 0) {
+                int n = (int) Math.min(left, chunk.length);
+                n = n < chunk.length ? n - n % item.length : n;
+                if (n == 0) {
+                    break;
+                }
+                out.write(chunk, 0, n);
+                largeBytesSent.addAndGet(n);
+                left -= n;
+            }
+            out.write(close);
+        } catch (IOException e) {
+            // The client stopped reading and closed the connection: what this is for.
         }
     }
 

@@ -45,7 +45,7 @@ final class GraphErrorMessages {
             case 429 -> "Microsoft Graph is throttling requests (" + said + ") and still was after " + maxRetries
                     + " retries" + retryAfter(response) + ". Wait, then retry asking for less (top, select, filter).";
             default -> response.status() >= 500
-                    ? "Microsoft Graph failed (" + said + ")" + (isRetried(response.status()) ? " after " + maxRetries
+                    ? "Microsoft Graph failed (" + said + ")" + (isRetried(tool, response.status()) ? " after " + maxRetries
                             + " retries" : "") + ". Try again later."
                     : "Microsoft Graph answered " + said + ".";
         };
@@ -65,8 +65,12 @@ final class GraphErrorMessages {
         return "Add it to the app registration's API permissions and sign in again to consent, so the token carries it.";
     }
 
-    private static boolean isRetried(int status) {
-        return status == 503 || status == 504;
+    /** 503/504 are sent again only for methods that may be repeated (a POST may have landed). */
+    private static boolean isRetried(ToolDef tool, int status) {
+        return (status == 503 || status == 504) && switch (tool.method()) {
+            case GET, PUT, DELETE -> true;
+            default -> false;
+        };
     }
 
     private static String retryAfter(GraphResponse response) {

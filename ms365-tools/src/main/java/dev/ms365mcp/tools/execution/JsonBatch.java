@@ -2,6 +2,7 @@ package dev.ms365mcp.tools.execution;
 
 import dev.ms365mcp.tools.ToolResults;
 import dev.ms365mcp.tools.catalog.ToolDef;
+import dev.ms365mcp.tools.graph.CallScope;
 import dev.ms365mcp.tools.graph.GraphCall;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.graph.GraphResponse;
@@ -29,8 +30,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class JsonBatch {
 
     static final int MAX_STEPS = 20;
-    /** A throttled step asking to wait longer than this is reported, not waited for. */
-    static final int MAX_WAIT_SECONDS = 60;
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Pattern ABSOLUTE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*|//.*");
 
@@ -86,6 +85,11 @@ final class JsonBatch {
             }
             step.put("method", method);
             step.put("url", url(id, r.path("url").asString("")));
+            if (header(r, "X-HTTP-Method-Override") != null) {
+                // Graph honours it: a GET step would become whatever the header says (a DELETE).
+                throw invalid("request " + id + " carries an X-HTTP-Method-Override header, which would change its "
+                        + "method; give the method in \"method\" instead");
+            }
             if (r.has("body") && !hasHeader(r, "Content-Type")) {
                 (r.path("headers").isObject() ? (ObjectNode) step.get("headers") : step.putObject("headers"))
                         .put("Content-Type", "application/json");
@@ -125,6 +129,11 @@ final class JsonBatch {
                 note = "The follow-up batch for throttled requests failed: " + errors.describe(tool, response);
                 break;
             }
+            if (response.truncated()) {
+                return ToolResults.error("Microsoft Graph's answer to the batch is larger than "
+                        + graph.settings().maxBodyBytes() + " bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES), so it was not read "
+                        + "in full. Split the batch or ask for less in each request (top, select).");
+            }
             JsonNode answered;
             try {
                 answered = json.readTree(response.body());
@@ -145,13 +154,14 @@ final class JsonBatch {
                 break;
             }
             long wait = retryAfter(answers, throttled, round);
-            if (wait > MAX_WAIT_SECONDS) {
-                note = "Graph asked to wait " + wait + " s before retrying " + throttled.size()
-                        + " throttled request(s); send them again after that.";
+            if (wait * 1000 > graph.settings().maxRetryAfterMs()) {
+                note = "Microsoft Graph is throttling this account; it asks to wait " + wait + " s before retrying "
+                        + throttled.size() + " throttled request(s), longer than this server waits "
+                        + "(MS365_MCP_GRAPH_MAX_RETRY_AFTER_MS); send them again after that.";
                 break;
             }
-            if (!sleep(wait)) {
-                note = "Interrupted while waiting to retry throttled requests.";
+            if (!CallScope.current().cancellation().pause(wait * 1000)) {
+                note = "Cancelled while waiting to retry throttled requests.";
                 break;
             }
             pending = retrySteps(steps, answers, throttled);
@@ -238,19 +248,6 @@ final class JsonBatch {
             }
         }
         return wait >= 0 ? wait : 1L << Math.min(round, 5);
-    }
-
-    private static boolean sleep(long seconds) {
-        if (seconds <= 0) {
-            return true;
-        }
-        try {
-            Thread.sleep(seconds * 1000);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** id, status, body (annotations dropped, a next page link kept as nextLink) and a Location header. */

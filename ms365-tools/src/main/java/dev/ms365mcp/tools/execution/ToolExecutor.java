@@ -12,7 +12,8 @@ import dev.ms365mcp.tools.catalog.ToolDef.ResponseKind;
 import dev.ms365mcp.tools.graph.GraphCall;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.graph.GraphResponse;
-import dev.ms365mcp.tools.graph.GraphUnreachableException;
+import dev.ms365mcp.tools.graph.CallScope;
+import dev.ms365mcp.tools.graph.GraphCallException;
 import dev.ms365mcp.tools.local.LocalTool;
 import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -92,6 +93,30 @@ public final class ToolExecutor {
      * work got (pages, downloads) to its progress.
      */
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments, CallContext context) {
+        try {
+            return new CallScope(context.principal(), context.cancellation()).run(() -> run(tool, arguments, context));
+        } catch (Throwable t) {
+            return failed(tool, t);
+        }
+    }
+
+    /**
+     * Whatever went wrong inside this server while running one call (a bug, a stack or heap exhausted by
+     * one request) ends that call only: the caller gets an error naming no class, the log gets the rest,
+     * and the stack unwinds so the process keeps serving.
+     */
+    public static CallToolResult failed(ToolDef tool, Throwable t) {
+        log.warn("{} failed inside the server: {}", tool.name(), t.getClass().getName());
+        log.debug("{} failure", tool.name(), t);
+        String why = t instanceof StackOverflowError ? "the request is nested too deeply to process"
+                : t instanceof OutOfMemoryError ? "it needed more memory than this server has (ask for less: top, select, "
+                        + "filter; or give the JVM more heap)"
+                : "of an internal error (see the server log)";
+        return error(tool.name() + " could not be completed because " + why + ". If it changes data, check whether "
+                + "the change was made before trying again.");
+    }
+
+    private CallToolResult run(ToolDef tool, Map<String, Object> arguments, CallContext context) {
         Progress progress = context.progress();
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         if (settings.readOnly() && !tool.readOnly()) {
@@ -107,7 +132,7 @@ public final class ToolExecutor {
                     : local.call(args, context);
         }
         try {
-            GraphCall call = calls.build(tool, args);
+            GraphCall call = clampTop(calls.build(tool, args));
             ArrayNode steps = null;
             Set<String> scopes = new LinkedHashSet<>(tool.scopes());
             if (tool.response() == ResponseKind.BATCH) {
@@ -131,7 +156,7 @@ public final class ToolExecutor {
                 }
                 default -> answer(tool, args, call, progress);
             };
-        } catch (InvalidArgumentException | AuthException | GraphUnreachableException e) {
+        } catch (InvalidArgumentException | AuthException | GraphCallException e) {
             return error(e.getMessage());
         }
     }
@@ -142,7 +167,11 @@ public final class ToolExecutor {
         if (!response.ok()) {
             return error(errors.describe(tool, response));
         }
-        if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable()) {
+        if (response.truncated() && tool.response() != ResponseKind.TEXT) {
+            return error(tooLarge(tool, response));
+        }
+        // MS365_MCP_ALLOW_PAGINATION=false: the first page only, as the reference does.
+        if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable() && settings.allowPagination()) {
             return allPages(tool, call, response, progress);
         }
         if (tool.response() == ResponseKind.DOWNLOAD_URL) {
@@ -183,7 +212,40 @@ public final class ToolExecutor {
                 return error("Microsoft Graph sent a response that is not valid JSON (HTTP " + response.status() + ").");
             }
         }
-        return text(shaper.shapeText(response.text()));
+        String shaped = shaper.shapeText(response.text());
+        return text(response.truncated() ? shaped + "\n\n[" + tooLarge(tool, response) + " The text above is its beginning.]"
+                : shaped);
+    }
+
+    /** Says that Graph's answer was over the body bound, and what to do. */
+    private String tooLarge(ToolDef tool, GraphResponse response) {
+        int cap = graph.settings().maxBodyBytes();
+        boolean content = tool.response() == ResponseKind.BYTES || tool.response() == ResponseKind.TEXT;
+        return "Microsoft Graph's answer is larger than " + cap + " bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES), so it was not "
+                + "read in full. "
+                + (content ? "For file content use get-download-url" + (settings.localFiles() ? " or download-bytes-to-file" : "")
+                        : "Ask for less: fewer items (top), fewer fields (select), a filter")
+                + ".";
+    }
+
+    /** {@code MS365_MCP_MAX_TOP}: a larger page size is lowered to the cap, as in the reference. */
+    private GraphCall clampTop(GraphCall call) {
+        String top = call.query().get("$top");
+        if (settings.maxTop() <= 0 || top == null) {
+            return call;
+        }
+        try {
+            if (Long.parseLong(top.strip()) <= settings.maxTop()) {
+                return call;
+            }
+        } catch (NumberFormatException e) {
+            return call;
+        }
+        Map<String, String> query = new java.util.LinkedHashMap<>(call.query());
+        query.put("$top", Integer.toString(settings.maxTop()));
+        log.debug("$top {} lowered to {} (MS365_MCP_MAX_TOP)", top, settings.maxTop());
+        return new GraphCall(call.method(), call.pathTemplate(), call.pathValues(), query, call.headers(), call.body(),
+                call.contentType(), call.absolute());
     }
 
     /** Text a model reads as is: text/*, JSON, XML, VTT... */
@@ -221,6 +283,9 @@ public final class ToolExecutor {
             if (!r.ok()) {
                 return error(errors.describe(tool, r) + " This happened on page " + (pages + 1) + " after "
                         + all.size() + " items.");
+            }
+            if (r.truncated()) {
+                return error(tooLarge(tool, r) + " This happened on page " + (pages + 1) + " after " + all.size() + " items.");
             }
             page = json.readTree(r.body());
             all.addAll(items(page));

@@ -26,13 +26,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.Interceptor;
 import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import okhttp3.ResponseBody;
 
 /**
  * Sends {@link GraphCall}s through microsoft-graph-core's {@link BaseGraphRequestAdapter}, so Graph's
- * own middleware does retries (429/503/504 honouring {@code Retry-After}), redirects, URI-template
- * encoding and {@code %24} query names. The adapter is built on first use: listing tools never
+ * own middleware does redirects, URI-template encoding and {@code %24} query names. Retries are ours
+ * (graph-core's handler waits up to 180 s, cannot be cancelled and cannot tell a long throttle from a
+ * dead network):
+ * <ul>
+ * <li>429 always, 503/504 and no answer only for idempotent methods, at most {@code maxRetries} times;</li>
+ * <li>a {@code Retry-After} is waited for up to {@link GraphClientSettings#maxRetryAfterMs()}; a longer one
+ *     fails the call at once and says how long Graph asked to wait;</li>
+ * <li>without one, exponential backoff with jitter ({@code baseBackoffMs} doubled per retry, at most
+ *     {@code maxBackoffMs});</li>
+ * <li>each caller ({@link CallScope#principal()}) has a circuit breaker of their own;</li>
+ * <li>waits and exchanges stop when the call's {@link Cancellation} fires.</li>
+ * </ul>
+ * Response bodies are read up to {@link GraphClientSettings#maxBodyBytes()} and no further, so the heap a
+ * call needs does not depend on what Graph sends. The adapter is built on first use: listing tools never
  * loads the HTTP stack.
  *
  * <p>The caller puts the {@code Authorization} header on each call; this class knows nothing about
@@ -40,24 +59,37 @@ import okhttp3.ResponseBody;
  */
 public final class GraphClient {
 
-    /** Larger bodies are refused rather than buffered: a tool result is text for a model. */
-    static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
 
     private final URI root;
     private final int maxRetries;
+    private final GraphClientSettings settings;
+    private final CircuitBreakers circuits;
     private volatile BaseGraphRequestAdapter adapter;
+    private volatile BaseGraphRequestAdapter downloadAdapter;
 
     /**
      * @param root       Graph root without version, e.g. {@code https://graph.microsoft.com}
      * @param maxRetries retries of a throttled or unavailable request (0-10)
      */
     public GraphClient(URI root, int maxRetries) {
+        this(root, maxRetries, GraphClientSettings.defaults());
+    }
+
+    public GraphClient(URI root, int maxRetries, GraphClientSettings settings) {
         this.root = root;
         this.maxRetries = Math.max(0, Math.min(maxRetries, RetryHandlerOption.MAX_RETRIES));
+        this.settings = settings;
+        this.circuits = new CircuitBreakers(settings.circuitThreshold(), settings.circuitCooldownMs(),
+                settings.circuitDisabled(), System::nanoTime);
     }
 
     public URI root() {
         return root;
+    }
+
+    public GraphClientSettings settings() {
+        return settings;
     }
 
     /** True when {@code link} points at this client's Graph host (safe to send our token to). */
@@ -68,8 +100,12 @@ public final class GraphClient {
     }
 
     /**
-     * Sends the call and returns whatever Graph answered (errors included); throws
-     * {@link GraphUnreachableException} only when no answer came.
+     * Sends the call and returns whatever Graph answered (errors included, the body cut at the bound
+     * and marked {@link GraphResponse#truncated()}).
+     *
+     * @throws GraphUnreachableException when no answer came
+     * @throws GraphCallException        when throttled beyond the accepted wait, refused by the caller's
+     *                                   open circuit, or cancelled
      */
     public GraphResponse send(GraphCall call) {
         return exchange(call, null);
@@ -79,7 +115,8 @@ public final class GraphClient {
      * Like {@link #send}, but a successful answer's body is streamed into {@code file}, which is
      * created new (an existing file or link there is never replaced: {@link java.nio.file.FileAlreadyExistsException});
      * the returned response then has an empty body. Any other answer is returned with its body and
-     * no file is created. A file that could not be written completely is deleted again.
+     * no file is created. A file that could not be written completely is deleted again. The body bound
+     * does not apply to the file, nor the overall timeout (only the per-read one).
      *
      * @throws UncheckedIOException when the file cannot be created or written
      */
@@ -88,6 +125,101 @@ public final class GraphClient {
     }
 
     private GraphResponse exchange(GraphCall call, Path file) {
+        CallScope scope = CallScope.current();
+        String principal = scope.principal();
+        Cancellation cancel = scope.cancellation();
+        long refusedFor = circuits.refusedForMs(principal);
+        if (refusedFor >= 0) {
+            throw new GraphCallException("Microsoft Graph failed " + circuits.failures(principal)
+                    + " times in a row for this account, so calls are paused to let it recover; the next attempt is "
+                    + "allowed in " + seconds(refusedFor) + " s (circuit breaker, MS365_MCP_GRAPH_CIRCUIT_COOLDOWN_MS). "
+                    + "Nothing was sent.");
+        }
+        boolean idempotent = IDEMPOTENT.contains(call.method().toUpperCase(Locale.ROOT));
+        for (int attempt = 0; ; attempt++) {
+            if (cancel.cancelled()) {
+                throw cancelled();
+            }
+            GraphResponse response;
+            try {
+                response = once(call, file, cancel);
+            } catch (GraphUnreachableException e) {
+                if (cancel.cancelled()) {
+                    throw cancelled();
+                }
+                circuits.failure(principal);
+                if (attempt >= maxRetries || !idempotent) {
+                    throw e;
+                }
+                log.warn("Graph retry {}/{} after no answer: {}", attempt + 1, maxRetries, e.getMessage());
+                pause(cancel, backoffMs(attempt));
+                continue;
+            }
+            int status = response.status();
+            if (status != 429 && status != 503 && status != 504) {
+                circuits.success(principal);
+                return response;
+            }
+            circuits.failure(principal);
+            long retryAfter = retryAfterMs(response.header("retry-after"));
+            if (retryAfter > settings.maxRetryAfterMs()) {
+                throw new GraphCallException("Microsoft Graph is throttling this account; it asks to wait "
+                        + seconds(retryAfter) + " s (HTTP " + status + "), longer than this server waits ("
+                        + seconds(settings.maxRetryAfterMs()) + " s, MS365_MCP_GRAPH_MAX_RETRY_AFTER_MS). Try again after "
+                        + "that, and ask for less at once (top, select, filter).");
+            }
+            if (attempt >= maxRetries || !(idempotent || status == 429)) {
+                return response;
+            }
+            long wait = retryAfter >= 0 ? retryAfter : backoffMs(attempt);
+            log.warn("Graph retry {}/{} after HTTP {}: waiting {} ms", attempt + 1, maxRetries, status, wait);
+            pause(cancel, wait);
+        }
+    }
+
+    private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
+
+    private void pause(Cancellation cancel, long millis) {
+        if (!cancel.pause(millis)) {
+            throw cancelled();
+        }
+    }
+
+    private static GraphCallException cancelled() {
+        return new GraphCallException("The call was cancelled; Microsoft Graph was not asked again.");
+    }
+
+    /** Full jitter: a random wait up to {@code base * 2^attempt}, capped. */
+    long backoffMs(int attempt) {
+        long ceiling = Math.min(settings.maxBackoffMs(), (long) settings.baseBackoffMs() << Math.min(attempt, 20));
+        return ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP date, in ms; -1 when absent or unreadable. */
+    static long retryAfterMs(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.strip();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? -1 : Math.min(seconds, Long.MAX_VALUE / 1000) * 1000;
+        } catch (NumberFormatException e) {
+            try {
+                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Math.max(0, at - System.currentTimeMillis());
+            } catch (DateTimeParseException e2) {
+                return -1;
+            }
+        }
+    }
+
+    private static long seconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+
+    /** One HTTP exchange, no retry. */
+    private GraphResponse once(GraphCall call, Path file, Cancellation cancel) {
         RequestInformation info = new RequestInformation();
         info.httpMethod = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
         if (call.absolute() != null) {
@@ -106,12 +238,12 @@ public final class GraphClient {
         NativeResponseHandler handler = new NativeResponseHandler();
         ResponseHandlerOption option = new ResponseHandlerOption();
         option.setResponseHandler(handler);
-        info.addRequestOptions(List.<RequestOption>of(option));
+        info.addRequestOptions(List.<RequestOption>of(option, new CancellationOption(cancel)));
         try {
-            adapter().sendPrimitive(info, null, InputStream.class);
+            (file == null ? adapter() : downloadAdapter()).sendPrimitive(info, null, InputStream.class);
         } catch (RuntimeException e) {
-            throw new GraphUnreachableException("Could not reach Microsoft Graph at " + root.getHost() + ": "
-                    + rootMessage(e), e);
+            cancel.detach();
+            throw unreachable(e);
         }
         try (Response response = (Response) handler.getValue()) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -120,11 +252,30 @@ public final class GraphClient {
                 save(response.body(), file);
                 return new GraphResponse(response.code(), headers, new byte[0]);
             }
-            return new GraphResponse(response.code(), headers, read(response.body()));
+            return read(response.code(), headers, response.body());
         } catch (IOException e) {
+            if (cancel.cancelled()) {
+                throw cancelled();
+            }
             throw new GraphUnreachableException("Microsoft Graph closed the connection while answering: "
-                    + e.getMessage(), e);
+                    + rootMessage(e), e);
+        } finally {
+            cancel.detach();
         }
+    }
+
+    private GraphUnreachableException unreachable(RuntimeException e) {
+        boolean timedOut = false;
+        for (Throwable t = e; t != null && !timedOut; t = t.getCause() == t ? null : t.getCause()) {
+            // OkHttp reports its call timeout as an InterruptedIOException("timeout") around the closed socket.
+            timedOut = t instanceof java.io.InterruptedIOException;
+        }
+        if (timedOut) {
+            return new GraphUnreachableException("Microsoft Graph at " + root.getHost() + " did not answer within "
+                    + settings.timeoutMs() + " ms (MS365_MCP_GRAPH_TIMEOUT_MS).", e);
+        }
+        return new GraphUnreachableException("Could not reach Microsoft Graph at " + root.getHost() + ": "
+                + rootMessage(e), e);
     }
 
     /** Streams the body into a new file; a partly written file is removed. Network errors stay IOExceptions. */
@@ -154,20 +305,23 @@ public final class GraphClient {
         }
     }
 
-    private static byte[] read(ResponseBody body) throws IOException {
+    /**
+     * Reads at most the body bound and stops there: the rest is never read (closing the response drops
+     * the connection), so a body of any size costs at most the bound in heap.
+     */
+    private GraphResponse read(int status, Map<String, List<String>> headers, ResponseBody body) throws IOException {
         if (body == null) {
-            return new byte[0];
+            return new GraphResponse(status, headers, new byte[0]);
         }
-        if (body.contentLength() > MAX_BODY_BYTES) {
-            throw new IOException("response of " + body.contentLength() + " bytes is over the " + MAX_BODY_BYTES
-                    + " byte limit");
-        }
+        int cap = settings.maxBodyBytes();
         try (InputStream in = body.byteStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw new IOException("response is over the " + MAX_BODY_BYTES + " byte limit");
+            byte[] bytes = in.readNBytes(cap);
+            boolean truncated = bytes.length == cap && in.read() >= 0;
+            if (truncated) {
+                log.warn("Graph answer (HTTP {}) is over {} bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES): the rest was not read",
+                        status, cap);
             }
-            return bytes;
+            return new GraphResponse(status, headers, bytes, truncated);
         }
     }
 
@@ -177,20 +331,43 @@ public final class GraphClient {
             synchronized (this) {
                 a = adapter;
                 if (a == null) {
-                    RetryHandlerOption retry = new RetryHandlerOption((delay, attempt, request, response) -> true,
-                            maxRetries, 0);
-                    // Graph's default middleware (retry, redirect, %24 names, telemetry) with our retry bound.
-                    var http = KiotaClientFactory.create(
-                                    GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {retry}))
-                            .connectTimeout(Duration.ofSeconds(15))
-                            .readTimeout(Duration.ofSeconds(100))
-                            .build();
-                    a = new BaseGraphRequestAdapter(new AnonymousAuthenticationProvider(), root.toString(), http);
+                    a = newAdapter(http().callTimeout(Duration.ofMillis(settings.timeoutMs())).build());
                     adapter = a;
                 }
             }
         }
         return a;
+    }
+
+    /** Downloads to a file may take longer than one call's timeout: only each read is bounded. */
+    private BaseGraphRequestAdapter downloadAdapter() {
+        BaseGraphRequestAdapter a = downloadAdapter;
+        if (a == null) {
+            synchronized (this) {
+                a = downloadAdapter;
+                if (a == null) {
+                    a = newAdapter(http().build());
+                    downloadAdapter = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    private BaseGraphRequestAdapter newAdapter(okhttp3.OkHttpClient http) {
+        return new BaseGraphRequestAdapter(new AnonymousAuthenticationProvider(), root.toString(), http);
+    }
+
+    private okhttp3.OkHttpClient.Builder http() {
+        // Graph's default middleware (redirect, %24 names, telemetry); its retry handler is off: retries are ours.
+        RetryHandlerOption noRetry = new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0);
+        List<Interceptor> chain = new java.util.ArrayList<>();
+        chain.add(CancellationOption.INTERCEPTOR);
+        chain.addAll(List.of(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {noRetry})));
+        Duration timeout = Duration.ofMillis(settings.timeoutMs());
+        return KiotaClientFactory.create(chain.toArray(new Interceptor[0]))
+                .connectTimeout(timeout.compareTo(Duration.ofSeconds(15)) < 0 ? timeout : Duration.ofSeconds(15))
+                .readTimeout(timeout);
     }
 
     /** {@code {?%24top,%24select}}: the template names every query parameter we set. */

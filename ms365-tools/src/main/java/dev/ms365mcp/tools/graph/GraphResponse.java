@@ -5,8 +5,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Status, headers (lower-cased names) and body of a Graph answer. */
-public record GraphResponse(int status, Map<String, List<String>> headers, byte[] body) {
+/**
+ * Status, headers (lower-cased names) and body of a Graph answer.
+ *
+ * @param truncated the body is only the start of what Graph sent: reading stopped at the client's body
+ *                  bound ({@code MS365_MCP_MAX_GRAPH_BODY_BYTES})
+ */
+public record GraphResponse(int status, Map<String, List<String>> headers, byte[] body, boolean truncated) {
+
+    public GraphResponse(int status, Map<String, List<String>> headers, byte[] body) {
+        this(status, headers, body, false);
+    }
 
     public boolean ok() {
         return status >= 200 && status < 300;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides which catalog rows become tools: org mode, read-only, the {@code ENABLED_TOOLS} pattern,
+ * Decides which catalog rows become tools: feature toggles, org mode, read-only, the {@code ENABLED_TOOLS} pattern,
  * app-only tokens (no signed-in user, so no {@code /me}), LOCAL rows only where implemented, and rows
  * that write local files only where the launcher allows it. Read-only is enforced again at call
  * time by the executor; this only keeps write tools out of the list.
@@ -35,6 +35,9 @@ public final class ToolSelection {
             return false;
         }
         if (tool.response() == ToolDef.ResponseKind.FILE && !settings.localFiles()) {
+            return false;
+        }
+        if (!settings.disabledAreas().isEmpty() && settings.disabledAreas().contains(tool.area())) {
             return false;
         }
         if (tool.orgOnly() && !settings.orgMode()) {

@@ -42,6 +42,17 @@ class GraphBatchTest {
     }
 
     @Test
+    void aMethodOverrideHeaderInAnyCaseIsRefusedBeforeAnythingIsSent() {
+        for (String name : List.of("X-HTTP-Method-Override", "x-http-method-override", "X-Http-Method-OVERRIDE")) {
+            CallToolResult r = batch(List.of(step("1", "GET", "/me"), Map.of("id", "2", "method", "GET",
+                    "url", "/me/messages/m1", "headers", Map.of(name, "DELETE"))));
+            assertThat(r.isError()).isTrue();
+            assertThat(ToolHarness.text(r)).contains("request 2", "X-HTTP-Method-Override", "Nothing was sent");
+        }
+        assertThat(harness.graph.requests()).isEmpty();
+    }
+
+    @Test
     void moreThanTwentyStepsAreRefusedAndNothingIsSent() {
         List<Map<String, Object>> steps = IntStream.rangeClosed(1, 21).mapToObj(i -> step("s" + i, "GET", "/me")).toList();
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Throttled or unavailable Graph is retried by graph-core's middleware, honouring Retry-After, bounded. */
+/** Throttled or unavailable Graph is retried by GraphClient, honouring Retry-After, bounded. */
 class RetryTest {
 
     private static final String PATH = "/v1.0/me/messages/m1";

@@ -12,7 +12,7 @@ import dev.ms365mcp.tools.catalog.ToolDef;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Presets, ENABLED_TOOLS, allowed scopes, org mode and app-only tokens decide what is offered. */
