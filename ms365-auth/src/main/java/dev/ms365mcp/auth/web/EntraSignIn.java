@@ -102,9 +102,14 @@ public final class EntraSignIn {
      * @param loginHint prefilled sign-in name, or null
      */
     public EntraAuthorizationRequest begin(String loginHint) {
-        String state = random();
-        String nonce = random();
-        String verifier = random();
+        return begin(random(), random(), random(), loginHint);
+    }
+
+    /**
+     * Starts a sign-in whose {@code state}, {@code nonce} and PKCE {@code verifier} the caller made and
+     * keeps (an authorization server that stores its pending transactions itself).
+     */
+    public EntraAuthorizationRequest begin(String state, String nonce, String verifier, String loginHint) {
         AuthorizationRequestUrlParameters.Builder parameters = AuthorizationRequestUrlParameters
                 .builder(redirectUri.toString(), scopes)
                 .state(state)
