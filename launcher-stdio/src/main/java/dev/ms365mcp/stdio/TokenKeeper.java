@@ -124,8 +124,8 @@ final class TokenKeeper {
     void keep() throws InterruptedException {
         log("started: refreshing every " + describe(interval) + ", status in " + statusFile);
         while (!Thread.currentThread().isInterrupted()) {
-            long cacheStamp = lastModified(cacheFile);
             Round round = refreshAll();
+            long cacheStamp = lastModified(cacheFile);
             Instant next = round.nextAt();
             // Wait for the next round; a login made meanwhile (the cache file changed) starts one at once.
             while (clock.instant().isBefore(next)) {
