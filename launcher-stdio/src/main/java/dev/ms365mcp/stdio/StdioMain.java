@@ -71,6 +71,9 @@ public final class StdioMain implements Callable<Integer> {
 
         @Option(names = "--remove-account", paramLabel = "<account>", description = "Remove an account (username or id) and exit.")
         String removeAccount;
+
+        @Option(names = "--keep-tokens", description = "Refresh every cached account on MS365_MCP_REFRESH_INTERVAL until stopped (container main process); at a terminal, sign in if needed and exit.")
+        boolean keepTokens;
     }
 
     private final PrintStream protocolOut;
@@ -146,6 +149,9 @@ public final class StdioMain implements Callable<Integer> {
         if (listPermissions) {
             protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
             return 0;
+        }
+        if (accountCommand != null && accountCommand.keepTokens) {
+            return TokenKeeper.run(accounts, tools.requiredScopes(), effective, new PrintWriter(protocolOut, true));
         }
         if (accountCommand != null) {
             return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());

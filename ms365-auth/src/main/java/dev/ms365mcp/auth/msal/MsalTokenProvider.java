@@ -197,6 +197,29 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
     }
 
+    /**
+     * Redeems the refresh token of one cached account now, even while its access token is still valid,
+     * so the refresh token is renewed and never lapses from inactivity (the token keeper's job).
+     * Fails with an {@link AuthException} when Entra demands a new sign-in.
+     */
+    public AccountInfo refresh(String idOrUsername) {
+        return cache.locked(() -> {
+            PublicClientApplication app = newApp();
+            IAccount account = resolve(accountsOf(app), requireAccountArgument(idOrUsername));
+            SilentParameters parameters = SilentParameters.builder(graphScopes(Set.of(VERIFY_SCOPE)), account)
+                    .authorityUrl(settings.authorityUrl()).forceRefresh(true).build();
+            try {
+                app.acquireTokenSilently(parameters).get();
+            } catch (ExecutionException | MalformedURLException | RuntimeException e) {
+                throw EntraErrors.toAuthException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuthException("Interrupted while refreshing a token.", e);
+            }
+            return info(account, selection.read());
+        });
+    }
+
     @Override
     public List<AccountInfo> accounts() {
         return cache.locked(() -> {

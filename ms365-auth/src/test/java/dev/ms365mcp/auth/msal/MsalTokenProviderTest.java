@@ -214,6 +214,21 @@ class MsalTokenProviderTest {
     }
 
     @Test
+    void refreshRedeemsTheRefreshTokenWhileTheAccessTokenIsStillValid() throws Exception {
+        MsalTokenProvider provider = provider();
+        login(provider, "alice@contoso.com");
+        provider.token(TokenRequest.forScopes(MAIL));
+        int before = fx.entra.tokenRequests("refresh_token").size();
+
+        assertThat(provider().refresh("alice@contoso.com").username()).isEqualTo("alice@contoso.com");
+        assertThat(fx.entra.tokenRequests("refresh_token")).hasSize(before + 1);
+
+        fx.entra.revokeRefreshTokens("alice@contoso.com");
+        assertThatThrownBy(() -> provider().refresh("alice@contoso.com"))
+                .isInstanceOf(AuthException.class).hasMessageContaining("--login");
+    }
+
+    @Test
     void revokedRefreshTokenAsksToSignInAgain() throws Exception {
         fx.entra.accessTokenLifetime(Duration.ofSeconds(60));
         MsalTokenProvider provider = provider();

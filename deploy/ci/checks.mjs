@@ -1,0 +1,264 @@
+// The rules deploy/ must keep, as functions of file contents (so policy.test.mjs can also show that
+// each rule catches its violation). Used by .ci/deploy-check through check.mjs.
+import fs from "node:fs";
+import path from "node:path";
+import { DockerfileParser } from "dockerfile-ast";
+import { validate as lintDockerfileText } from "dockerfile-utils";
+import YAML from "yaml";
+import Ajv from "ajv";
+import * as k8sClient from "@kubernetes/client-node";
+
+export const DEPLOY = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+export const read = (rel) => fs.readFileSync(path.join(DEPLOY, rel), "utf8");
+
+// ------------------------------------------------------------------ Dockerfile
+
+/** dockerfile-utils diagnostics (errors and warnings) as "line N: message". */
+export function lintDockerfile(text) {
+  return lintDockerfileText(text).map((p) => `line ${p.range.start.line + 1}: ${p.message}`);
+}
+
+function instructions(text) {
+  const parsed = DockerfileParser.parse(text);
+  const stages = [];
+  for (const i of parsed.getInstructions()) {
+    if (i.getKeyword() === "FROM") stages.push({ from: i, instructions: [] });
+    else if (stages.length) stages[stages.length - 1].instructions.push(i);
+  }
+  return { parsed, stages };
+}
+
+const json = (i) => (typeof i.getJSONStrings === "function" ? i.getJSONStrings().map((s) => s.getJSONValue()) : []);
+const isExecForm = (i) => /^\s*(--\S+\s+)*\[/.test(i.getArgumentsContent() ?? "");
+
+/** What the final stage runs: its ENV, USER, ENTRYPOINT, CMD and HEALTHCHECK command. */
+export function finalStage(text) {
+  const { stages } = instructions(text);
+  const last = stages[stages.length - 1];
+  const facts = { env: {}, user: null, entrypoint: [], cmd: [], healthcheck: [], volumes: [], runs: [] };
+  for (const i of last.instructions) {
+    switch (i.getKeyword()) {
+      case "ENV": for (const p of i.getProperties()) facts.env[p.getName()] = p.getValue(); break;
+      case "USER": facts.user = i.getArgumentsContent().trim(); break;
+      case "ENTRYPOINT": facts.entrypoint = json(i); break;
+      case "CMD": facts.cmd = json(i); break;
+      case "VOLUME": facts.volumes = json(i); break;
+      case "RUN": facts.runs.push(json(i)); break;
+      case "HEALTHCHECK": {
+        const m = /\bCMD\s+(\[.*\])\s*$/s.exec(i.getArgumentsContent());
+        facts.healthcheck = m ? JSON.parse(m[1]) : [];
+        break;
+      }
+    }
+  }
+  return facts;
+}
+
+/** The image rules of the issue, one message per broken rule. */
+export function dockerfilePolicy(text, scriptsDir = path.join(DEPLOY, "docker")) {
+  const v = [];
+  const { stages } = instructions(text);
+  if (stages.length < 2) v.push("multi-stage: build and runtime must be separate stages");
+  for (const s of stages) {
+    const image = s.from.getImage() ?? "";
+    if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/:[^:/@]*\d[^:/@]*$/.test(image)) {
+      v.push(`FROM ${image}: pin it by digest or an exact version tag`);
+    }
+    if (/:latest(@|$)/.test(image)) v.push(`FROM ${image}: never :latest`);
+  }
+  const all = stages.flatMap((s) => s.instructions);
+  for (const i of all) {
+    const k = i.getKeyword();
+    const args = i.getArgumentsContent() ?? "";
+    if (k === "ADD" && /https?:\/\//.test(args)) v.push(`ADD ${args}: no downloads by ADD`);
+    if (k === "RUN") {
+      const cmd = json(i);
+      if (!isExecForm(i)) v.push(`RUN ${args}: exec form, calling a script in deploy/docker/`);
+      const script = cmd.find((a) => /\.sh$/.test(a));
+      if (!script) v.push(`RUN ${args}: every RUN calls a script in deploy/docker/`);
+      else if (!fs.existsSync(path.join(scriptsDir, path.basename(script)))) v.push(`RUN calls ${script}, which is not in deploy/docker/`);
+    }
+    if ((k === "ENTRYPOINT" || k === "CMD") && !isExecForm(i)) v.push(`${k} ${args}: exec form`);
+  }
+  const final = finalStage(text);
+  if (!final.user || !/^[1-9]\d*(:\d+)?$/.test(final.user)) v.push(`USER ${final.user}: a numeric, non-root UID`);
+  if (!final.entrypoint.length) v.push("ENTRYPOINT missing (exec form)");
+  if (!final.healthcheck.length) v.push("HEALTHCHECK CMD [...] missing");
+  else if (!final.healthcheck.some((a) => /\/healthz$/.test(a))) v.push("HEALTHCHECK must ask the HTTP health endpoint");
+  if (!final.volumes.includes("/app/data")) v.push("VOLUME /app/data missing");
+  if (final.env.MS365_MCP_TOKEN_CACHE_PATH !== "/app/data/msal-cache.json") v.push("ENV MS365_MCP_TOKEN_CACHE_PATH=/app/data/msal-cache.json missing");
+  if (final.env.MS365_MCP_SELECTED_ACCOUNT_PATH !== "/app/data/selected-account.json") v.push("ENV MS365_MCP_SELECTED_ACCOUNT_PATH=/app/data/selected-account.json missing");
+  const trains = final.runs.filter((r) => r.some((a) => a.endsWith("aot-train.sh")));
+  for (const mode of ["stdio", "http"]) {
+    if (!trains.some((r) => r.includes(mode))) v.push(`the final stage must train the ${mode} AOT cache (aot-train.sh)`);
+  }
+  if (!final.cmd.includes("@/app/http.args")) v.push("the default command must serve HTTP (@/app/http.args)");
+  return v;
+}
+
+// ------------------------------------------------------------------ Compose
+
+let composeValidator;
+/** Errors of one compose file against the Compose Specification schema (as shipped by dclint). */
+export function validateCompose(doc) {
+  if (!composeValidator) {
+    const schemaFile = path.join(path.dirname(new URL(import.meta.url).pathname), "node_modules/dclint/schemas/compose.schema.json");
+    const schema = JSON.parse(fs.readFileSync(schemaFile, "utf8"));
+    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+    composeValidator = ajv.compile(schema);
+  }
+  return composeValidator(doc) ? [] : composeValidator.errors.map((e) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`);
+}
+
+/** Names of the variables in an .env file. */
+export function envNames(text) {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")).map((l) => l.split("=")[0]);
+}
+
+export const FEATURE_TOGGLES = ["MAIL", "CALENDAR", "FILES", "TEAMS", "EXCEL_POWERPOINT", "ONENOTE", "TASKS"].map((t) => `MS365_MCP_ENABLE_${t}`);
+export const SEED_ENV = ["MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID", "MS365_MCP_ORG_MODE", "MS365_MCP_TOKEN_CACHE_PATH",
+  "MS365_MCP_SELECTED_ACCOUNT_PATH", "READ_ONLY", "ENABLED_TOOLS", "LOG_LEVEL", "COMPOSE_PROJECT_NAME", ...FEATURE_TOGGLES];
+
+const readsEnvFile = (svc) => (svc.env_file ?? []).some((e) => (typeof e === "string" ? e : e.path) === ".env");
+
+/** The STDIO-in-Docker rules (seed: Server Setup Guide - Docker Deployment). */
+export function stdioComposePolicy(doc, envExample) {
+  const v = [];
+  const svc = doc.services?.["ms365-mcp"];
+  if (!svc) return ["service ms365-mcp missing (docker compose run --rm ms365-mcp)"];
+  if (svc.container_name !== "${COMPOSE_PROJECT_NAME:-ms365-mcp}-server") v.push("container_name must be ${COMPOSE_PROJECT_NAME:-ms365-mcp}-server");
+  if (svc.ports) v.push("STDIO: no ports");
+  if (svc.restart !== "unless-stopped") v.push("restart: unless-stopped");
+  if (svc.logging?.driver !== "local" || !svc.logging?.options?.["max-size"] || !svc.logging?.options?.["max-file"]) v.push("logging: driver local with max-size and max-file");
+  if (!(svc.volumes ?? []).some((m) => /^token-cache:\/app\/data$/.test(m))) v.push("volume token-cache on /app/data");
+  if (doc.volumes?.["token-cache"]?.name !== "${COMPOSE_PROJECT_NAME:-ms365-mcp}-token-cache") v.push("volume name ${COMPOSE_PROJECT_NAME:-ms365-mcp}-token-cache");
+  const net = doc.networks?.default;
+  if (net?.name !== "${COMPOSE_PROJECT_NAME:-ms365-mcp}-net" || net?.driver !== "bridge") v.push("network: bridge named ${COMPOSE_PROJECT_NAME:-ms365-mcp}-net");
+  if (!/^\$\{MS365_MCP_ORG_MODE:-true\}$/.test(String(svc.environment?.MS365_MCP_ORG_MODE))) v.push("org mode on by default");
+  if (!(svc.command ?? []).includes("--keep-tokens")) v.push("the main process is the token keeper (--keep-tokens)");
+  if (!JSON.stringify(svc.healthcheck?.test ?? "").includes("--token-keeper")) v.push("healthcheck on the token keeper's status");
+  if (!readsEnvFile(svc)) v.push("env_file .env: every variable of .env reaches the container");
+  const names = envNames(envExample);
+  for (const name of SEED_ENV) if (!names.includes(name)) v.push(`.env.example lacks ${name}`);
+  return v;
+}
+
+/** The HTTP compose rules (seed: the Docker/Kubernetes README). */
+export function httpComposePolicy(doc) {
+  const v = [];
+  const svc = doc.services?.["ms365-mcp"];
+  if (!svc) return ["service ms365-mcp missing"];
+  if (!(svc.ports ?? []).some((p) => String(p).endsWith(":3000"))) v.push("port 3000 published");
+  if (!(svc.volumes ?? []).some((m) => /:\/app\/data$/.test(m))) v.push("a volume on /app/data");
+  if (!readsEnvFile(svc)) v.push("env_file .env");
+  if (svc.restart !== "unless-stopped") v.push("restart: unless-stopped");
+  if (!JSON.stringify(svc.healthcheck?.test ?? "").includes("/healthz")) v.push("healthcheck on /healthz");
+  return v;
+}
+
+/** The container-to-container overlay: joins the external mcp-shared-network. */
+export function sharedNetworkPolicy(doc) {
+  const nets = Object.values(doc.networks ?? {});
+  const shared = nets.find((n) => n.name === "mcp-shared-network");
+  if (!shared || shared.external !== true) return ["an external network named mcp-shared-network"];
+  return [];
+}
+
+// ------------------------------------------------------------------ Kubernetes
+
+/** Kubernetes objects of a (multi-document) YAML text. */
+export function k8sObjects(text) {
+  return YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o);
+}
+
+const MODEL_PATHS = {
+  "v1": "kubernetes-models/v1",
+  "apps/v1": "kubernetes-models/apps/v1",
+  "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
+  "policy/v1": "kubernetes-models/policy/v1",
+  "autoscaling/v2": "kubernetes-models/autoscaling/v2",
+};
+
+/**
+ * Schema errors of one object: types, enums and required fields from kubernetes-models (the
+ * Kubernetes OpenAPI schemas), and unknown fields by walking the official client's type map
+ * (the API server's strict field validation rejects those too).
+ */
+export async function validateK8s(obj) {
+  const where = `${obj.kind}/${obj.metadata?.name}`;
+  const modelPath = MODEL_PATHS[obj.apiVersion];
+  if (!modelPath) return [`${where}: apiVersion ${obj.apiVersion} is not one this check knows`];
+  const models = await import(modelPath);
+  const Model = models[obj.kind];
+  if (!Model) return [`${where}: no kind ${obj.kind} in ${obj.apiVersion}`];
+  const errors = [];
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    errors.push(`${where}: ${e.message}`);
+  }
+  const version = obj.apiVersion.split("/").pop();
+  const typeName = version.charAt(0).toUpperCase() + version.slice(1) + obj.kind;
+  unknownFields(obj, typeName, where, errors);
+  return errors;
+}
+
+const PLAIN = new Set(["string", "number", "boolean", "Date", "any", "object", "IntOrString", "Quantity"]);
+
+function unknownFields(value, type, at, errors) {
+  if (value === null || value === undefined) return;
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) {
+    if (Array.isArray(value)) value.forEach((x, n) => unknownFields(x, array[1], `${at}[${n}]`, errors));
+    return;
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) {
+    if (typeof value === "object") for (const [k, x] of Object.entries(value)) unknownFields(x, map[1], `${at}.${k}`, errors);
+    return;
+  }
+  if (PLAIN.has(type)) return;
+  const cls = k8sClient[type];
+  if (!cls || typeof cls.getAttributeTypeMap !== "function" || typeof value !== "object") return;
+  const attrs = new Map(cls.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  for (const [k, x] of Object.entries(value)) {
+    if (!attrs.has(k)) errors.push(`${at}: unknown field "${k}" (not in ${type})`);
+    else unknownFields(x, attrs.get(k), `${at}.${k}`, errors);
+  }
+}
+
+/** The cluster rules of the issue for the rendered single overlay. */
+export function k8sPolicy(objects) {
+  const v = [];
+  const find = (kind) => objects.find((o) => o.kind === kind);
+  const dep = find("Deployment");
+  if (!dep) return ["a Deployment"];
+  const pod = dep.spec.template.spec;
+  const c = pod.containers[0];
+  if (!c.livenessProbe?.httpGet) v.push("liveness probe (HTTP)");
+  if (!c.readinessProbe?.httpGet) v.push("readiness probe (HTTP)");
+  if (!c.resources?.requests || !c.resources?.limits) v.push("resource requests and limits");
+  if (pod.securityContext?.runAsNonRoot !== true) v.push("runAsNonRoot");
+  if (pod.securityContext?.seccompProfile?.type !== "RuntimeDefault") v.push("seccomp RuntimeDefault");
+  if (c.securityContext?.readOnlyRootFilesystem !== true) v.push("read-only root filesystem");
+  if (c.securityContext?.allowPrivilegeEscalation !== false) v.push("allowPrivilegeEscalation false");
+  if (!(c.securityContext?.capabilities?.drop ?? []).includes("ALL")) v.push("capabilities drop ALL");
+  const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+  const volumes = new Map((pod.volumes ?? []).map((x) => [x.name, x]));
+  if (!volumes.get(mounts.get("/tmp"))?.emptyDir) v.push("/tmp as an emptyDir");
+  if (!(c.envFrom ?? []).some((e) => e.secretRef)) v.push("a Secret reference for the app registration and state key");
+  if (!(c.envFrom ?? []).some((e) => e.configMapRef)) v.push("a ConfigMap");
+  const svc = find("Service");
+  if (svc?.spec?.type !== "ClusterIP" || !svc.spec.ports.some((p) => p.port === 3000)) v.push("Service ClusterIP on 3000");
+  const np = find("NetworkPolicy");
+  const egressPorts = (np?.spec?.egress ?? []).flatMap((e) => (e.ports ?? []).map((p) => p.port)).sort();
+  if (!np || !np.spec.policyTypes.includes("Egress") || JSON.stringify([...new Set(egressPorts)]) !== JSON.stringify([443, 53])) {
+    v.push("NetworkPolicy: egress only to DNS (53) and 443");
+  }
+  if (dep.spec.replicas !== 1) v.push("single: one replica");
+  if (dep.spec.strategy?.type !== "Recreate") v.push("single: Recreate strategy");
+  const pvc = find("PersistentVolumeClaim");
+  if (pvc?.spec?.resources?.requests?.storage !== "100Mi") v.push("single: a 100Mi PVC");
+  if (volumes.get(mounts.get("/app/data"))?.persistentVolumeClaim?.claimName !== pvc?.metadata?.name) v.push("single: the PVC on /app/data");
+  return v;
+}
