@@ -12,6 +12,9 @@ import dev.ms365mcp.tools.execution.ToolExecutor;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.local.ParseTeamsUrl;
+import dev.ms365mcp.tools.safety.Elicitation;
+import dev.ms365mcp.tools.safety.SafetyGate;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.selection.ToolSelection;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -63,6 +66,7 @@ public final class Ms365Tools {
     private final List<ToolDef> offered;
     private final CatalogSchemaValidator schemaValidator = new CatalogSchemaValidator();
     private final Map<String, McpSchema.Tool> listed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SafetyGate safety;
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -72,8 +76,9 @@ public final class Ms365Tools {
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         List<ToolDef> selected = selection.select(b.catalog.tools());
         this.offered = selected;
+        this.safety = new SafetyGate(b.safety, b.catalog.tools());
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
-                b.localTools, b.catalog.tools());
+                b.localTools, b.catalog.tools(), safety);
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -126,22 +131,50 @@ public final class Ms365Tools {
         return invoke(tool, arguments, CallContext.LOCAL);
     }
 
-    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext context) {
+    /** Every call ends here: run it, and write its audit line (one per call, execute-tool included). */
+    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext caller) {
+        CallContext context = safety.track(caller, tool.name());
         LocalTool discoveryTool = discovery.get(tool.name());
-        return discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments, context)
+        CallToolResult result = discoveryTool != null ? discoveryTool.call(arguments == null ? Map.of() : arguments, context)
                 : executor.call(tool, arguments, context);
+        safety.finish(context, result);
+        return result;
     }
 
     /** The caller from the transport context, and MCP progress notifications if the client sent a progress token. */
     private static CallContext contextOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
-        String principal = exchange == null ? null : principalOf(exchange.transportContext());
-        Object token = request.meta() == null ? null : request.meta().get("progressToken");
-        if (token == null || exchange == null) {
-            return new CallContext(principal, Progress.NONE);
+        if (exchange == null) {
+            return CallContext.LOCAL;
         }
-        return new CallContext(principal, (progress, total, message) -> exchange.progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message, null)));
+        String principal = principalOf(exchange.transportContext());
+        Object token = request.meta() == null ? null : request.meta().get("progressToken");
+        Progress progress = token == null ? Progress.NONE : (done, total, message) -> exchange.progressNotification(
+                new McpSchema.ProgressNotification(token, done, total, message, null));
+        return new CallContext(principal, progress, exchange.sessionId(), elicitation(exchange), null);
     }
+
+    /** A yes/no question through the client, if it declared elicitation. */
+    private static Elicitation elicitation(McpSyncServerExchange exchange) {
+        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
+        if (caps == null || caps.elicitation() == null) {
+            return null;
+        }
+        return message -> {
+            try {
+                McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitRequest.builder()
+                        .message(message).requestedSchema(CONFIRM_SCHEMA).build());
+                return answer.action() == McpSchema.ElicitResult.Action.ACCEPT && answer.content() != null
+                        && Boolean.TRUE.equals(answer.content().get("confirm"));
+            } catch (RuntimeException e) {
+                return false; // no answer (timeout, client error) is not a yes
+            }
+        };
+    }
+
+    private static final Map<String, Object> CONFIRM_SCHEMA = Map.of("type", "object",
+            "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Go ahead",
+                    "description", "Tick to let the assistant do this")),
+            "required", List.of("confirm"));
 
     private static String principalOf(McpTransportContext transport) {
         return transport != null && transport.get(PRINCIPAL) instanceof String p ? p : null;
@@ -218,6 +251,7 @@ public final class Ms365Tools {
         private Catalog catalog = Catalog.builtIn();
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
         private AccountManager accounts;
+        private SafetySettings safety = SafetySettings.off();
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -251,6 +285,12 @@ public final class Ms365Tools {
         /** Offers the account tools (login, logout, list-accounts...) over this account manager. */
         public Builder accountManager(AccountManager accounts) {
             this.accounts = accounts;
+            return this;
+        }
+
+        /** Confirmation, recipient domain guard, untrusted-read rule and audit log (default: all off). */
+        public Builder safety(SafetySettings safety) {
+            this.safety = Objects.requireNonNull(safety);
             return this;
         }
 
