@@ -163,7 +163,7 @@ public final class SafetyGate {
         Findings found = new Findings();
         for (Part p : parts) {
             try {
-                inspect(p, found, lookup);
+                inspect(p, found, lookup, policy.active() || asked || tainted);
             } catch (SafetyGate.LookupFailure e) {
                 return stop(entry, "refused", null, tool.name() + ": could not check who this would reach ("
                         + e.getMessage() + "). Nothing was sent.");
@@ -279,7 +279,8 @@ public final class SafetyGate {
         return false;
     }
 
-    private void inspect(Part p, Findings found, Lookup lookup) throws LookupFailure {
+    /** {@code readExisting}: read the resource acted on, for the guard or for the question (who a reply reaches). */
+    private void inspect(Part p, Findings found, Lookup lookup, boolean readExisting) throws LookupFailure {
         SafetyRules.Rule rule = p.rule();
         found.actions.add(rule.action());
         for (String pointer : rule.recipients()) {
@@ -297,7 +298,7 @@ public final class SafetyGate {
             }
         }
         SafetyRules.Existing existing = rule.existing();
-        if (existing != null && policy.active()) {
+        if (existing != null && readExisting) {
             JsonNode resource = lookup.get(p.version() + resolve(p.path(), existing.path(), p.pathValues()),
                     existing.select());
             for (String pointer : existing.recipients()) {

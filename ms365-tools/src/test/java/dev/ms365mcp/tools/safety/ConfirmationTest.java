@@ -69,6 +69,15 @@ class ConfirmationTest {
     }
 
     @Test
+    void aReplyQuestionNamesWhoTheReplyReaches() {
+        f.graph.on("GET", "/v1.0/me/messages/m1", FakeResponse.ok("{\"subject\":\"Plans\","
+                + "\"from\":{\"emailAddress\":{\"address\":\"boss@contoso.com\"}}}"));
+        f.callAnswering(false, "reply-mail-message", Map.of("messageId", "m1", "body", Map.of("comment", "ok")));
+        assertThat(f.asked).singleElement().satisfies(q -> assertThat(q).contains("boss@contoso.com", "Subject: Plans"));
+        assertThat(f.graph.requests()).allMatch(q -> q.method().equals("GET"));
+    }
+
+    @Test
     void readsAreNotAsked() {
         assertThat(failed(f.callAnswering(false, "list-mail-messages", Map.of()))).isFalse();
         assertThat(f.asked).isEmpty();
