@@ -10,6 +10,7 @@ import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.catalog.Catalog;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -145,6 +146,8 @@ public final class StdioMain implements Callable<Integer> {
                 .tokenProvider(tokens)
                 .accountManager(accounts)
                 .graphRoot(auth.endpoint().graphRoot())
+                .safety(SafetySettings.fromEnv(effective, AuthSettings.defaultConfigDir(effective,
+                        System.getProperty("os.name", ""), Path.of(System.getProperty("user.home", "."))).resolve("logs")))
                 .build();
         if (listPermissions) {
             protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
@@ -173,6 +176,7 @@ public final class StdioMain implements Callable<Integer> {
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(tools.schemaValidator())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .requestTimeout(java.time.Duration.ofMinutes(5)) // a confirmation question waits for a person
                 .tools(tools.syncToolSpecifications())
                 .build();
         stdinClosed.await();

@@ -13,6 +13,9 @@ import dev.ms365mcp.tools.graph.Cancellation;
 import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.local.ParseTeamsUrl;
+import dev.ms365mcp.tools.safety.Elicitation;
+import dev.ms365mcp.tools.safety.SafetyGate;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.selection.ToolSelection;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -75,6 +78,7 @@ public final class Ms365Tools {
     private final Map<String, McpSchema.Tool> listed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Cancellation> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean allowPagination;
+    private final SafetyGate safety;
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -84,8 +88,10 @@ public final class Ms365Tools {
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         List<ToolDef> selected = selection.select(b.catalog.tools());
         this.offered = selected;
+        this.safety = new SafetyGate(b.safety, b.catalog.tools());
         this.executor = new ToolExecutor(b.settings, tokens,
-                new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools());
+                new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools(),
+                safety);
         this.allowPagination = b.settings.allowPagination();
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
@@ -139,16 +145,22 @@ public final class Ms365Tools {
         return invoke(tool, arguments, CallContext.LOCAL);
     }
 
-    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext context) {
+    /** Every call ends here: run it, and write its audit line (one per call, execute-tool included). */
+    private CallToolResult invoke(ToolDef tool, Map<String, Object> arguments, CallContext caller) {
+        CallContext context = safety.track(caller, tool.name());
         LocalTool discoveryTool = discovery.get(tool.name());
+        CallToolResult result;
         if (discoveryTool == null) {
-            return executor.call(tool, arguments, context);
+            result = executor.call(tool, arguments, context);
+        } else {
+            try {
+                result = discoveryTool.call(arguments == null ? Map.of() : arguments, context);
+            } catch (Throwable t) {
+                result = ToolExecutor.failed(tool, t);
+            }
         }
-        try {
-            return discoveryTool.call(arguments == null ? Map.of() : arguments, context);
-        } catch (Throwable t) {
-            return ToolExecutor.failed(tool, t);
-        }
+        safety.finish(context, result);
+        return result;
     }
 
     /**
@@ -168,17 +180,17 @@ public final class Ms365Tools {
     }
 
     /** Runs a call from the SDK, cancellable through {@link #cancel} when the transport tagged it. */
-    private CallToolResult invokeTagged(ToolDef tool, McpSchema.CallToolRequest request, String principal,
-            Progress progress) {
+    private CallToolResult invokeTagged(ToolDef tool, McpSchema.CallToolRequest request, CallContext base) {
         Object requestKey = request.meta() == null ? null : request.meta().get(REQUEST_KEY_META);
         if (requestKey == null) {
-            return invoke(tool, request.arguments(), new CallContext(principal, progress));
+            return invoke(tool, request.arguments(), base);
         }
-        String key = runningKey(principal, String.valueOf(requestKey));
+        String key = runningKey(base.principal(), String.valueOf(requestKey));
         Cancellation cancellation = new Cancellation();
         running.put(key, cancellation);
         try {
-            return invoke(tool, request.arguments(), new CallContext(principal, progress, cancellation));
+            return invoke(tool, request.arguments(), new CallContext(base.principal(), base.progress(), cancellation,
+                    base.session(), base.elicitation(), base.audit()));
         } finally {
             running.remove(key, cancellation);
         }
@@ -188,15 +200,43 @@ public final class Ms365Tools {
         return (principal == null ? "" : principal) + "\u0000" + requestKey;
     }
 
-    /** MCP progress notifications if the client sent a progress token. */
-    private static Progress progressOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
-        Object token = request.meta() == null ? null : request.meta().get("progressToken");
-        if (token == null || exchange == null) {
-            return Progress.NONE;
+    /**
+     * The caller from the transport context, its session, MCP progress notifications if the client sent
+     * a progress token, and elicitation if the client declared it.
+     */
+    private static CallContext contextOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        if (exchange == null) {
+            return CallContext.LOCAL;
         }
-        return (progress, total, message) -> exchange.progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message, null));
+        String principal = principalOf(exchange.transportContext());
+        Object token = request.meta() == null ? null : request.meta().get("progressToken");
+        Progress progress = token == null ? Progress.NONE : (done, total, message) -> exchange.progressNotification(
+                new McpSchema.ProgressNotification(token, done, total, message, null));
+        return new CallContext(principal, progress, Cancellation.NEVER, exchange.sessionId(), elicitation(exchange), null);
     }
+
+    /** A yes/no question through the client, if it declared elicitation. */
+    private static Elicitation elicitation(McpSyncServerExchange exchange) {
+        McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
+        if (caps == null || caps.elicitation() == null) {
+            return null;
+        }
+        return message -> {
+            try {
+                McpSchema.ElicitResult answer = exchange.createElicitation(McpSchema.ElicitRequest.builder()
+                        .message(message).requestedSchema(CONFIRM_SCHEMA).build());
+                return answer.action() == McpSchema.ElicitResult.Action.ACCEPT && answer.content() != null
+                        && Boolean.TRUE.equals(answer.content().get("confirm"));
+            } catch (RuntimeException e) {
+                return false; // no answer (timeout, client error) is not a yes
+            }
+        };
+    }
+
+    private static final Map<String, Object> CONFIRM_SCHEMA = Map.of("type", "object",
+            "properties", Map.of("confirm", Map.of("type", "boolean", "title", "Go ahead",
+                    "description", "Tick to let the assistant do this")),
+            "required", List.of("confirm"));
 
     private static String principalOf(McpTransportContext transport) {
         return transport != null && transport.get(PRINCIPAL) instanceof String p ? p : null;
@@ -214,8 +254,7 @@ public final class Ms365Tools {
     public List<McpServerFeatures.SyncToolSpecification> syncToolSpecifications() {
         return tools.stream().map(t -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((exchange, request) -> invokeTagged(t, request,
-                        exchange == null ? null : principalOf(exchange.transportContext()), progressOf(exchange, request)))
+                .callHandler((exchange, request) -> invokeTagged(t, request, contextOf(exchange, request)))
                 .build()).toList();
     }
 
@@ -223,7 +262,8 @@ public final class Ms365Tools {
     public List<McpStatelessServerFeatures.SyncToolSpecification> statelessToolSpecifications() {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
-                .callHandler((transport, request) -> invokeTagged(t, request, principalOf(transport), Progress.NONE))
+                .callHandler((transport, request) -> invokeTagged(t, request,
+                        new CallContext(principalOf(transport), Progress.NONE)))
                 .build()).toList();
     }
 
@@ -284,6 +324,7 @@ public final class Ms365Tools {
         private Catalog catalog = Catalog.builtIn();
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
         private AccountManager accounts;
+        private SafetySettings safety = SafetySettings.off();
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -317,6 +358,12 @@ public final class Ms365Tools {
         /** Offers the account tools (login, logout, list-accounts...) over this account manager. */
         public Builder accountManager(AccountManager accounts) {
             this.accounts = accounts;
+            return this;
+        }
+
+        /** Confirmation, recipient domain guard, untrusted-read rule and audit log (default: all off). */
+        public Builder safety(SafetySettings safety) {
+            this.safety = Objects.requireNonNull(safety);
             return this;
         }
 

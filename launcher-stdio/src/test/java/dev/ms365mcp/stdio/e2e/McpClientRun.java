@@ -23,6 +23,7 @@ final class McpClientRun {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> serverArgs = new ArrayList<>();
     private final List<Map<String, Object>> steps = new ArrayList<>();
+    private String elicitation;
 
     McpClientRun env(String name, String value) {
         env.put(name, value);
@@ -50,11 +51,31 @@ final class McpClientRun {
         return this;
     }
 
+    /** The client declares elicitation and answers every question {@code "accept"} or {@code "decline"}. */
+    McpClientRun elicitation(String answer) {
+        elicitation = answer;
+        return this;
+    }
+
+    /** A call with the confirmation token that the result of step {@code tokenFrom} asked for. */
+    McpClientRun callWithToken(String tool, Map<String, Object> arguments, int tokenFrom) {
+        steps.add(Map.of("op", "call", "name", tool, "arguments", arguments, "tokenFrom", tokenFrom));
+        return this;
+    }
+
+    McpClientRun sleep(int millis) {
+        steps.add(Map.of("op", "sleep", "ms", millis));
+        return this;
+    }
+
     /** Runs the session; returns the client's report ({@code results} in step order, {@code serverLog}). */
     JsonNode run() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-jar", System.getProperty("e2e.jar")));
         args.addAll(serverArgs);
-        Map<String, Object> spec = Map.of("command", java(), "args", args, "env", env, "steps", steps);
+        Map<String, Object> spec = new LinkedHashMap<>(Map.of("command", java(), "args", args, "env", env, "steps", steps));
+        if (elicitation != null) {
+            spec.put("elicitation", elicitation);
+        }
         Process p = new ProcessBuilder("node", System.getProperty("e2e.client"), JSON.writeValueAsString(spec))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();

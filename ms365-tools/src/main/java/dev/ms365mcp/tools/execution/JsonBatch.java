@@ -115,8 +115,11 @@ final class JsonBatch {
                 json.writeValueAsBytes(body), "application/json", call.absolute());
     }
 
-    /** Sends the batch (its {@code Authorization} set), retries throttled steps, and merges the answers. */
-    CallToolResult run(ToolDef tool, GraphCall call, ArrayNode steps) {
+    /**
+     * Sends the batch (its {@code Authorization} set), retries throttled steps, and merges the answers;
+     * {@code read} sees each step's answer body (the safety checks learn what was read).
+     */
+    CallToolResult run(ToolDef tool, GraphCall call, ArrayNode steps, java.util.function.Consumer<JsonNode> read) {
         Map<String, JsonNode> answers = new LinkedHashMap<>();
         ArrayNode pending = steps;
         String note = null;
@@ -143,6 +146,7 @@ final class JsonBatch {
             }
             for (JsonNode answer : answered.path("responses")) {
                 answers.put(answer.path("id").asString(), answer);
+                read.accept(answer.path("body"));
             }
             Set<String> throttled = statusIds(answers, pending, 429);
             if (throttled.isEmpty()) {

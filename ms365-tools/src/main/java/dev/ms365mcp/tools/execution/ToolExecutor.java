@@ -15,6 +15,7 @@ import dev.ms365mcp.tools.graph.GraphResponse;
 import dev.ms365mcp.tools.graph.CallScope;
 import dev.ms365mcp.tools.graph.GraphCallException;
 import dev.ms365mcp.tools.local.LocalTool;
+import dev.ms365mcp.tools.safety.SafetyGate;
 import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.EmbeddedResource;
@@ -62,6 +63,7 @@ public final class ToolExecutor {
     private final WorkbookSessions sessions;
     private final JsonBatch batch;
     private final Downloads downloads;
+    private final SafetyGate safety;
 
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools) {
         this(settings, tokens, graph, localTools, List.of());
@@ -70,6 +72,13 @@ public final class ToolExecutor {
     /** {@code catalog}: the rows whose scopes a call without its own (a download target, batch steps) borrows. */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
             List<ToolDef> catalog) {
+        this(settings, tokens, graph, localTools, catalog, null);
+    }
+
+    /** {@code safety}: checks every call just before it is sent (null: none). */
+    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
+            List<ToolDef> catalog, SafetyGate safety) {
+        this.safety = safety != null ? safety : new SafetyGate(dev.ms365mcp.tools.safety.SafetySettings.off(), catalog);
         this.localTools = Map.copyOf(localTools);
         this.settings = settings;
         this.tokens = tokens;
@@ -118,7 +127,7 @@ public final class ToolExecutor {
 
     private CallToolResult run(ToolDef tool, Map<String, Object> arguments, CallContext context) {
         Progress progress = context.progress();
-        Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        Map<String, Object> args = SafetyGate.toolArguments(arguments);
         if (settings.readOnly() && !tool.readOnly()) {
             return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
                     + "READ_ONLY=true). Nothing was sent.");
@@ -146,22 +155,45 @@ public final class ToolExecutor {
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
             String token = tokens.token(new TokenRequest(scopes, account, context.principal())).value();
             call = call.withHeader("Authorization", "Bearer " + token);
+            CallToolResult stopped = safety.admit(tool, arguments, call, steps, context, lookup(tool, account, context));
+            if (stopped != null) {
+                return stopped;
+            }
             return switch (tool.response()) {
-                case BATCH -> batch.run(tool, call, steps);
+                case BATCH -> batch.run(tool, call, steps, answer -> safety.observe(context, answer));
                 case FILE -> {
                     progress.report(0, null, "Downloading to " + file);
                     CallToolResult saved = downloads.toFile(tool, call, file);
                     progress.report(1, 1.0, "Download finished");
                     yield saved;
                 }
-                default -> answer(tool, args, call, progress);
+                default -> answer(tool, args, call, context);
             };
         } catch (InvalidArgumentException | AuthException | GraphCallException e) {
             return error(e.getMessage());
         }
     }
 
-    private CallToolResult answer(ToolDef tool, Map<String, Object> args, GraphCall call, Progress progress) {
+    /** For the safety checks: one GET of a resource a call acts on, with the call's caller and account. */
+    private SafetyGate.Lookup lookup(ToolDef tool, String account, CallContext context) {
+        return (path, select) -> {
+            String token = tokens.token(new TokenRequest(new LinkedHashSet<>(targetScopes.of("GET", path)), account,
+                    context.principal())).value();
+            GraphResponse r = graph.send(new GraphCall("GET", "/{+target}", Map.of("target", path),
+                    select == null ? Map.of() : Map.of("$select", select),
+                    List.of(Map.entry("Authorization", "Bearer " + token)), null, null, null));
+            if (!r.ok()) {
+                throw new SafetyGate.LookupFailure(errors.describe(tool, r));
+            }
+            try {
+                return json.readTree(r.body());
+            } catch (JacksonException e) {
+                throw new SafetyGate.LookupFailure("Graph's answer was not JSON");
+            }
+        };
+    }
+
+    private CallToolResult answer(ToolDef tool, Map<String, Object> args, GraphCall call, CallContext context) {
         GraphResponse response = tool.workbookSession() ? sessions.send(call) : graph.send(call);
         log.debug("{} -> HTTP {}", tool.name(), response.status());
         if (!response.ok()) {
@@ -170,9 +202,10 @@ public final class ToolExecutor {
         if (response.truncated() && tool.response() != ResponseKind.TEXT) {
             return error(tooLarge(tool, response));
         }
+        safety.observe(context, response.body());
         // MS365_MCP_ALLOW_PAGINATION=false: the first page only, as the reference does.
         if (Boolean.TRUE.equals(args.get("fetchAllPages")) && tool.pageable() && settings.allowPagination()) {
-            return allPages(tool, call, response, progress);
+            return allPages(tool, call, response, context);
         }
         if (tool.response() == ResponseKind.DOWNLOAD_URL) {
             return downloads.downloadUrl(response);
@@ -256,7 +289,8 @@ public final class ToolExecutor {
     }
 
     /** Follows {@code @odata.nextLink} verbatim, bounded by pages and items, merging {@code value}. */
-    private CallToolResult allPages(ToolDef tool, GraphCall first, GraphResponse response, Progress progress) {
+    private CallToolResult allPages(ToolDef tool, GraphCall first, GraphResponse response, CallContext context) {
+        Progress progress = context.progress();
         JsonNode page = json.readTree(response.body());
         ArrayNode all = json.createArrayNode();
         all.addAll(items(page));
@@ -288,6 +322,7 @@ public final class ToolExecutor {
                 return error(tooLarge(tool, r) + " This happened on page " + (pages + 1) + " after " + all.size() + " items.");
             }
             page = json.readTree(r.body());
+            safety.observe(context, page);
             all.addAll(items(page));
             next = link(page, ResultShaper.NEXT_LINK);
             String d = link(page, ResultShaper.DELTA_LINK);
