@@ -48,6 +48,7 @@ final class CatalogReader {
     private ObjectNode sharedParams;
     private ObjectNode groups;
     private ObjectNode fragments;
+    private boolean keepsEtags;
 
     private CatalogReader(ObjectNode common) {
         this.common = common;
@@ -88,6 +89,7 @@ final class CatalogReader {
         groups = layered("groups", areaNode);
         fragments = layered("fragments", areaNode);
         Set<String> areaPresets = strings(areaNode.path("presets"));
+        keepsEtags = areaNode.path("keepsEtags").asBoolean(false);
         List<ToolDef> out = new ArrayList<>();
         for (JsonNode row : areaNode.path("tools")) {
             try {
@@ -184,7 +186,8 @@ final class CatalogReader {
                 ResponseKind.of(row.path("response").asString("json")),
                 presets, InputSchemas.of(json, params),
                 row.has("messages") ? messages(row.path("messages").asString()) : null,
-                workbookSession, scopesFromTarget);
+                workbookSession, scopesFromTarget, row.path("changesLocalState").asBoolean(false),
+                row.path("keepsEtags").asBoolean(keepsEtags));
     }
 
     /** The message kinds the executor knows how to adapt (see {@link ToolDef#messages()}). */
