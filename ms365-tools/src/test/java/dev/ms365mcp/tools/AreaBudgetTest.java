@@ -31,11 +31,11 @@ class AreaBudgetTest {
             Map.entry("presence", 3_400),
             Map.entry("profile", 500),
             Map.entry("search", 2_300),
-            Map.entry("shared-mailbox", 10_000),
+            Map.entry("shared-mailbox", 10_300),
             Map.entry("sharepoint", 9_850),
             Map.entry("sharepoint-onenote", 6_400),
             Map.entry("subscriptions", 1_850),
-            Map.entry("teams", 18_950),
+            Map.entry("teams", 19_900),
             Map.entry("todo", 5_250),
             Map.entry("utilities", 1_700));
 
