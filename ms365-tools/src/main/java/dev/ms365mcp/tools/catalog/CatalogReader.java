@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
  * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
- * params, body, contentType, response, presets, messages, workbookSession, scopesFromTarget}. Path
+ * params, body, contentType, response, presets, messages, workbookSession, scopesFromTarget,
+ * changesLocalState, keepsEtags} ({@code keepsEtags} also area-wide). Path
  * placeholders are argument names ({@code /me/messages/{messageId}}) and become required string
  * arguments, described automatically unless the file's {@code params} define one of that name with
  * {@code "in": "path"} (then that definition serves every row of the file, e.g. a path {@code format}).
