@@ -269,7 +269,8 @@ public final class Ms365Tools {
 
     private McpSchema.Tool listed(ToolDef t) {
         return listed.computeIfAbsent(t.name(), n -> {
-            McpSchema.Tool tool = mcpTool(t, allowPagination);
+            McpSchema.Tool tool = mcpTool(t, !discovery.isEmpty() && n.equals(DiscoveryTools.EXECUTE)
+                    ? runnerAnnotations(offered) : annotations(t), allowPagination);
             schemaValidator.prevalidated(tool.inputSchema());
             return tool;
         });
@@ -280,11 +281,11 @@ public final class Ms365Tools {
      * holds the catalog's JSON nodes as they are (Jackson writes them directly), not a deep copy.
      */
     static McpSchema.Tool mcpTool(ToolDef t) {
-        return mcpTool(t, true);
+        return mcpTool(t, annotations(t), true);
     }
 
     /** {@code allowPagination} false: {@code fetchAllPages} is not listed (MS365_MCP_ALLOW_PAGINATION=false). */
-    static McpSchema.Tool mcpTool(ToolDef t, boolean allowPagination) {
+    private static McpSchema.Tool mcpTool(ToolDef t, ToolAnnotations annotations, boolean allowPagination) {
         Map<String, Object> schema = new java.util.LinkedHashMap<>();
         t.inputSchema().properties().forEach(e -> schema.put(e.getKey(),
                 e.getValue().isString() ? e.getValue().asString() : e.getValue()));
@@ -294,7 +295,25 @@ public final class Ms365Tools {
             copy.remove("fetchAllPages");
             schema.put("properties", copy);
         }
-        return McpSchema.Tool.builder(t.name(), schema).description(t.description()).annotations(annotations(t)).build();
+        return McpSchema.Tool.builder(t.name(), schema).description(t.description()).annotations(annotations).build();
+    }
+
+    /**
+     * The hints of a tool that runs any of {@code runnable} (discovery's execute-tool): read-only when every one
+     * is, destructive when any is, idempotent only when all are. Under read-only mode without account tools
+     * that is a read-only tool; with a login, logout is among them and the hints say so.
+     */
+    static ToolAnnotations runnerAnnotations(List<ToolDef> runnable) {
+        ToolAnnotations.Builder a = ToolAnnotations.builder();
+        if (runnable.stream().allMatch(ToolDef::readOnlyHint)) {
+            return a.readOnlyHint(true).build();
+        }
+        List<ToolDef> writers = runnable.stream().filter(t -> !t.readOnlyHint()).toList();
+        a.destructiveHint(writers.stream().anyMatch(ToolDef::destructive));
+        if (writers.stream().allMatch(ToolDef::idempotent)) {
+            a.idempotentHint(true);
+        }
+        return a.build();
     }
 
     /**
@@ -303,7 +322,7 @@ public final class Ms365Tools {
      */
     static ToolAnnotations annotations(ToolDef t) {
         ToolAnnotations.Builder a = ToolAnnotations.builder();
-        if (t.readOnly()) {
+        if (t.readOnlyHint()) {
             a.readOnlyHint(true);
         } else {
             a.destructiveHint(t.destructive());

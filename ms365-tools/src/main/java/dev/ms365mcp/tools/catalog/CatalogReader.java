@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"area": "mail", "presets": [...], "tools": [row, ...]}}, optionally with its own
  * {@code params}, {@code groups} and {@code fragments} sections layered over the common ones; a row has {@code name, method,
  * path, description, scopes} and optionally {@code altScopes, orgOnly, readOnly, destructive,
- * params, body, contentType, response, presets, messages, workbookSession, scopesFromTarget}. Path
+ * params, body, contentType, response, presets, messages, workbookSession, scopesFromTarget,
+ * changesLocalState, keepsEtags} ({@code keepsEtags} also area-wide). Path
  * placeholders are argument names ({@code /me/messages/{messageId}}) and become required string
  * arguments, described automatically unless the file's {@code params} define one of that name with
  * {@code "in": "path"} (then that definition serves every row of the file, e.g. a path {@code format}).
@@ -48,6 +49,7 @@ final class CatalogReader {
     private ObjectNode sharedParams;
     private ObjectNode groups;
     private ObjectNode fragments;
+    private boolean keepsEtags;
 
     private CatalogReader(ObjectNode common) {
         this.common = common;
@@ -88,6 +90,7 @@ final class CatalogReader {
         groups = layered("groups", areaNode);
         fragments = layered("fragments", areaNode);
         Set<String> areaPresets = strings(areaNode.path("presets"));
+        keepsEtags = areaNode.path("keepsEtags").asBoolean(false);
         List<ToolDef> out = new ArrayList<>();
         for (JsonNode row : areaNode.path("tools")) {
             try {
@@ -184,7 +187,8 @@ final class CatalogReader {
                 ResponseKind.of(row.path("response").asString("json")),
                 presets, InputSchemas.of(json, params),
                 row.has("messages") ? messages(row.path("messages").asString()) : null,
-                workbookSession, scopesFromTarget);
+                workbookSession, scopesFromTarget, row.path("changesLocalState").asBoolean(false),
+                row.path("keepsEtags").asBoolean(keepsEtags));
     }
 
     /** The message kinds the executor knows how to adapt (see {@link ToolDef#messages()}). */

@@ -12,8 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param format   for headers: a {@link String#format} pattern for the value, e.g.
  *                 {@code outlook.timezone="%s"}; for path values, how the value is addressed:
  *                 {@value #ITEM_PATH} (a driveItem ID, or a path like {@code root:/dir/file} sent as
- *                 {@code root:/dir/file:} with each name encoded) or {@value #GRAPH_PATH} (the whole
- *                 request path: any Graph path below the version root); {@code null} = the value as is
+ *                 {@code root:/dir/file:} with each name encoded), {@value #GRAPH_PATH} (the whole
+ *                 request path: any Graph path below the version root) or {@value #RELATIVE_PATH} (a path
+ *                 of several segments, e.g. a site's server-relative path); {@code null} = the value as is
  * @param required whether callers must send it
  * @param listed   shown in the input schema; unlisted parameters are accepted all the same (rarely
  *                 used OData options, kept out of tools/list to save every turn's tokens)
@@ -26,6 +27,8 @@ public record Param(String name, Location in, String wire, String format, boolea
     public static final String ITEM_PATH = "itemPath";
     /** Path format: a Graph path below the version root, e.g. {@code /me/photo/$value}, with an optional query. */
     public static final String GRAPH_PATH = "graphPath";
+    /** Path format: a server-relative path ({@code sites/Team}): its slashes kept, each name encoded. */
+    public static final String RELATIVE_PATH = "relativePath";
 
     /** Where an argument goes. */
     public enum Location {

@@ -29,11 +29,15 @@ import tools.jackson.databind.node.ObjectNode;
  *                    ({@code createSession} with {@code persistChanges}, the call, {@code closeSession})
  * @param scopesFromTarget the row declares no scopes: a call needs the scopes of the Graph endpoint it
  *                    reaches (its {@code target} path or its batch steps), looked up in the catalog
+ * @param changesLocalState changes state on this machine only (the token cache): still offered in read-only
+ *                    mode, which guards Microsoft 365 data, but not hinted read-only to clients
+ * @param keepsEtags  results keep {@code @odata.etag}: a later call of the area needs it ({@code If-Match})
  */
 public record ToolDef(String name, String area, HttpMethod method, String path, String apiVersion, String description,
         List<String> scopes, List<String> altScopes, boolean orgOnly, boolean readOnly, boolean destructive,
         List<Param> params, String contentType, ResponseKind response, Set<String> presets, ObjectNode inputSchema,
-        String messages, boolean workbookSession, boolean scopesFromTarget) {
+        String messages, boolean workbookSession, boolean scopesFromTarget, boolean changesLocalState,
+        boolean keepsEtags) {
 
     public enum HttpMethod {
         GET, POST, PATCH, PUT, DELETE, LOCAL
@@ -62,6 +66,11 @@ public record ToolDef(String name, String area, HttpMethod method, String path, 
 
     public Optional<Param> param(String argName) {
         return params.stream().filter(p -> p.name().equals(argName)).findFirst();
+    }
+
+    /** What clients are told: read-only only when the call changes nothing at all, local state included. */
+    public boolean readOnlyHint() {
+        return readOnly && !changesLocalState;
     }
 
     public boolean idempotent() {

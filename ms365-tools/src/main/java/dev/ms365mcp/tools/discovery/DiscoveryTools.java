@@ -31,6 +31,8 @@ public final class DiscoveryTools {
 
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final int DEFAULT_LIMIT = 8;
+    /** The tool that runs the others: its hints follow what it can run. */
+    public static final String EXECUTE = "execute-tool";
 
     private final Map<String, ToolDef> offered = new LinkedHashMap<>();
     private final ToolSearch search;
@@ -67,7 +69,7 @@ public final class DiscoveryTools {
             }
         };
         return Map.of("search-tools", this::searchTools, "get-tool-schema", this::getToolSchema,
-                "execute-tool", executeTool);
+                EXECUTE, executeTool);
     }
 
     private CallToolResult searchTools(Map<String, Object> args) {
@@ -82,7 +84,7 @@ public final class DiscoveryTools {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", t.name());
             row.put("description", t.description());
-            if (!t.readOnly()) {
+            if (!t.readOnlyHint()) {
                 row.put("writes", true);
             }
             out.add(row);
@@ -111,7 +113,7 @@ public final class DiscoveryTools {
         out.put("name", t.name());
         out.put("description", t.description());
         out.put("inputSchema", t.inputSchema());
-        out.put("readOnly", t.readOnly());
+        out.put("readOnly", t.readOnlyHint());
         return text(JSON.writeValueAsString(out));
     }
 

@@ -73,6 +73,29 @@ final class GraphPaths {
     }
 
     /**
+     * A path of several names, e.g. a site's server-relative path: {@code /sites/Team A} and
+     * {@code sites/Team A/} become {@code sites/Team%20A}, the slashes kept, each name encoded on its own.
+     */
+    static String relativePath(String value, String arg) {
+        String v = value.strip();
+        while (v.startsWith("/")) {
+            v = v.substring(1);
+        }
+        while (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        if (v.isEmpty()) {
+            throw new InvalidArgumentException("Argument '" + arg + "' names no path; give one such as sites/Team.");
+        }
+        StringBuilder out = new StringBuilder();
+        for (String name : v.split("/", -1)) {
+            checkName(name, arg, value);
+            out.append(out.isEmpty() ? "" : "/").append(encode(name, false));
+        }
+        return out.toString();
+    }
+
+    /**
      * A Graph path as a caller writes it: {@code /me/photo/$value}, {@code me/drive/root:/a.txt:/content},
      * {@code /beta/...}, with an optional {@code ?query}, or an absolute URL on the Graph host itself.
      * Percent-escapes in it are read, then every segment is encoded again.

@@ -181,7 +181,8 @@ final class JsonBatch {
         if (note != null) {
             out.put("note", note);
         }
-        return ToolResults.text(shaper.shapeJson(out));
+        // A step may read a Planner item whose ETag a later call needs: batches keep them.
+        return ToolResults.text(shaper.shapeJson(out, true));
     }
 
     private static Set<String> statusIds(Map<String, JsonNode> answers, ArrayNode pending, int status) {
@@ -269,7 +270,7 @@ final class JsonBatch {
             if (next != null) {
                 out.put("nextLink", next);
             }
-            out.set("body", ResultShaper.withoutAnnotations(body, false));
+            out.set("body", ResultShaper.withoutAnnotations(body, false, true));
         }
         return out;
     }

@@ -10,14 +10,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Makes a Graph answer cheap for a model to read: compact JSON (or TOON), {@code @odata.*}
- * annotations dropped except ETags and the links needed to continue paging, and a size cap that cuts whole
- * items from a collection and says so, rather than breaking the JSON.
+ * annotations dropped except the links needed to continue paging or a sync and, where a later call needs
+ * them ({@code If-Match}: Planner), ETags; and a size cap that cuts whole items from a collection and says
+ * so, rather than breaking the JSON.
  */
 final class ResultShaper {
 
     static final String NEXT_LINK = "@odata.nextLink";
     static final String DELTA_LINK = "@odata.deltaLink";
-    /** Kept on every item: Planner (and If-Match on any write) needs the item's current ETag. */
+    /** Kept where a later call must send it back as If-Match (Planner); noise elsewhere. */
     static final String ETAG = "@odata.etag";
 
     private final JsonMapper json;
@@ -30,8 +31,13 @@ final class ResultShaper {
         this.maxChars = maxChars;
     }
 
+    /** Shapes an answer whose ETags no later call needs. */
     String shapeJson(JsonNode node) {
-        JsonNode clean = withoutAnnotations(node, true);
+        return shapeJson(node, false);
+    }
+
+    String shapeJson(JsonNode node, boolean keepEtags) {
+        JsonNode clean = withoutAnnotations(node, true, keepEtags);
         String out = encode(clean);
         if (out.length() <= maxChars) {
             return out;
@@ -86,28 +92,28 @@ final class ResultShaper {
     }
 
     /**
-     * Drops {@code @odata.*} and {@code x@odata.*} members, except ETags (needed for If-Match) and, at
-     * the top, the next and delta links.
+     * Drops {@code @odata.*} and {@code x@odata.*} members, except ETags when asked (needed for If-Match)
+     * and, at the top, the next and delta links.
      */
-    static JsonNode withoutAnnotations(JsonNode node, boolean top) {
+    static JsonNode withoutAnnotations(JsonNode node, boolean top, boolean keepEtags) {
         if (node instanceof ObjectNode obj) {
             ObjectNode copy = obj.deepCopy();
             Iterator<Map.Entry<String, JsonNode>> it = copy.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String k = e.getKey();
-                boolean keep = k.equals(ETAG) || top && (k.equals(NEXT_LINK) || k.equals(DELTA_LINK));
+                boolean keep = keepEtags && k.equals(ETAG) || top && (k.equals(NEXT_LINK) || k.equals(DELTA_LINK));
                 if (!keep && k.contains("@odata.")) {
                     it.remove();
                 } else {
-                    e.setValue(withoutAnnotations(e.getValue(), false));
+                    e.setValue(withoutAnnotations(e.getValue(), false, keepEtags));
                 }
             }
             return copy;
         }
         if (node instanceof ArrayNode arr) {
             ArrayNode copy = arr.arrayNode();
-            arr.forEach(n -> copy.add(withoutAnnotations(n, false)));
+            arr.forEach(n -> copy.add(withoutAnnotations(n, false, keepEtags)));
             return copy;
         }
         return node;

@@ -84,7 +84,8 @@ public final class ToolExecutor {
         this.tokens = tokens;
         this.graph = graph;
         this.teamsMessages = new TeamsMessages(settings.messageSignoffPrefix(), settings.messageSignoffSuffix());
-        this.calls = new GraphCallFactory(json, settings.htmlBodies(), teamsMessages, graph::sameOrigin);
+        this.calls = new GraphCallFactory(json, settings.htmlBodies(), teamsMessages, graph.root().toString(),
+                graph::sameOrigin);
         this.shaper = new ResultShaper(json, settings.toon(), settings.maxResultChars());
         this.errors = new GraphErrorMessages(json, settings.maxRetries());
         this.targetScopes = new TargetScopes(catalog);
@@ -240,7 +241,7 @@ public final class ToolExecutor {
         }
         if (tool.response() != ResponseKind.TEXT && type.contains("json")) {
             try {
-                return text(shaper.shapeJson(readable(tool, json.readTree(response.body()))));
+                return text(shaper.shapeJson(readable(tool, json.readTree(response.body())), tool.keepsEtags()));
             } catch (JacksonException e) {
                 return error("Microsoft Graph sent a response that is not valid JSON (HTTP " + response.status() + ").");
             }
@@ -349,7 +350,7 @@ public final class ToolExecutor {
         if (stoppedBy != null) {
             out.put("note", "Fetched " + all.size() + " items in " + pages + " pages and stopped at " + stoppedBy + ".");
         }
-        return text(shaper.shapeJson(readable(tool, out)));
+        return text(shaper.shapeJson(readable(tool, out), tool.keepsEtags()));
     }
 
     /** Message bodies as text for rows that carry Teams messages, unless HTML bodies were asked for. */

@@ -20,15 +20,36 @@ class ToolParityTest {
     /** Arguments the executor accepts on every tool without listing them. */
     private static final Set<String> TOLERATED = Set.of("fetchAllPages", "account");
 
+    /**
+     * Where the reference's request is one Graph rejects or misreads, ours follows Graph's documentation
+     * (issue 12): method and path as Graph documents them, and the arguments that shape needs.
+     */
+    private static final Map<String, Corrected> CORRECTED = Map.of(
+            // tablerow-update / tablerow-delete: itemAt(index=) supports only GET
+            "update-excel-table-row", new Corrected("PATCH",
+                    "/drives/{}/items/{}/workbook/tables/{}/rows/{}", Set.of()),
+            "delete-excel-table-row", new Corrected("DELETE",
+                    "/drives/{}/items/{}/workbook/tables/{}/rows/{}", Set.of()),
+            // rangesort-apply: POST .../range(address='...')/sort/apply, so the range is needed
+            "sort-excel-range", new Corrected("POST",
+                    "/drives/{}/items/{}/workbook/worksheets/{}/range(address='{}')/sort/apply", Set.of("address")),
+            // listitem-update: column values are changed through .../fields
+            "update-sharepoint-list-item", new Corrected("PATCH", "/sites/{}/lists/{}/items/{}/fields", Set.of()));
+
+    /** A reference row corrected to Graph's documented request; {@code extraRequired}: arguments that request needs. */
+    private record Corrected(String method, String shape, Set<String> extraRequired) {
+    }
+
     @TestFactory
     Stream<DynamicTest> everyCatalogRowMatchesTheReference() {
         return Catalog.builtIn().tools().stream().map(t -> DynamicTest.dynamicTest(t.name(), () -> {
             ParityRow ref = REFERENCE.get(t.name());
             assertThat(ref).as("%s is a reference tool", t.name()).isNotNull();
-            assertThat(t.method().name()).isEqualTo(ref.method());
+            Corrected fix = CORRECTED.get(t.name());
+            assertThat(t.method().name()).isEqualTo(fix != null ? fix.method() : ref.method());
             if (ref.hasGraphPath()) {
                 String ours = (t.apiVersion().equals("beta") ? "/beta" : "") + t.path();
-                assertThat(ParityRow.shape(ours)).isEqualTo(ParityRow.shape(ref.path()));
+                assertThat(ParityRow.shape(ours)).isEqualTo(fix != null ? fix.shape() : ParityRow.shape(ref.path()));
             }
             if (!ref.scopes().isEmpty()) {
                 assertThat(t.scopes()).containsExactlyInAnyOrderElementsOf(ref.scopes());
@@ -41,7 +62,11 @@ class ToolParityTest {
             accepted.addAll(TOLERATED);
             Set<String> required = t.params().stream().filter(Param::required).map(Param::name).collect(Collectors.toSet());
             assertThat(accepted).as("accepts the reference's arguments").containsAll(ref.required()).containsAll(ref.optional());
-            assertThat(ref.required()).as("requires nothing the reference does not").containsAll(required);
+            Set<String> allowed = new HashSet<>(ref.required());
+            if (fix != null) {
+                allowed.addAll(fix.extraRequired());
+            }
+            assertThat(allowed).as("requires nothing the reference does not").containsAll(required);
         }));
     }
 

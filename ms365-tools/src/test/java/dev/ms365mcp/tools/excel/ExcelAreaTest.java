@@ -130,6 +130,6 @@ class ExcelAreaTest {
                 "index", "2", "body", Map.of("values", List.of(List.of("x")))));
 
         assertThat(harness.graph.requests().get(1).toString())
-                .isEqualTo("PATCH " + WORKBOOK + "/tables/T1/rows/itemAt(index=2)");
+                .isEqualTo("PATCH " + WORKBOOK + "/tables/T1/rows/2");
     }
 }

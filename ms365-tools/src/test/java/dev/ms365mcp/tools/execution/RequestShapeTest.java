@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * For every catalog row, generated: the request a typical call sends — method, path with encoded
@@ -97,7 +99,7 @@ class RequestShapeTest {
         if (body != null) {
             assertThat(req.header("Content-Type")).startsWith(tool.contentType());
             if (tool.contentType().contains("json")) {
-                assertThat(JSON.readTree(req.body())).isEqualTo(JSON.valueToTree(body));
+                assertThat(JSON.readTree(req.body())).isEqualTo(completed(tool, JSON.valueToTree(body)));
             } else if (tool.param("body").orElseThrow().schema().path("contentEncoding").asString("").equals("base64")) {
                 assertThat(req.body()).isEqualTo(Base64.getDecoder().decode((String) body));
             } else {
@@ -108,6 +110,19 @@ class RequestShapeTest {
         }
     }
 
+    /** The body as Graph documents it: what the executor completes (a Teams link's provider, a member's URL). */
+    private static JsonNode completed(ToolDef tool, JsonNode body) {
+        if (body instanceof ObjectNode obj) {
+            if (obj.path("isOnlineMeeting").asBoolean(false)) {
+                obj.put("onlineMeetingProvider", "teamsForBusiness");
+            }
+            if (obj.has("@odata.id")) {
+                obj.put("@odata.id", HARNESS.graph.url() + "/v1.0/directoryObjects/" + SampleArguments.MEMBER_ID);
+            }
+        }
+        return body;
+    }
+
     private static String expectedPath(ToolDef tool, Map<String, Object> args) {
         String path = "/" + tool.apiVersion() + tool.path();
         for (Param p : tool.params()) {
@@ -116,8 +131,9 @@ class RequestShapeTest {
             }
             if (p.in() == Location.PATH) {
                 String v = (String) args.get(p.name());
-                path = path.replace("{" + p.name() + "}", v.equals(SampleArguments.AWKWARD_ID)
-                        ? SampleArguments.AWKWARD_ID_ENCODED : v);
+                // a server-relative path keeps its slashes; everything else stays inside its segment
+                String encoded = Param.RELATIVE_PATH.equals(p.format()) ? "AAMk/x%3Fy%23z" : SampleArguments.AWKWARD_ID_ENCODED;
+                path = path.replace("{" + p.name() + "}", v.equals(SampleArguments.AWKWARD_ID) ? encoded : v);
             }
         }
         return path;

@@ -16,6 +16,8 @@ final class SampleArguments {
     static final String AWKWARD_ID_ENCODED = "AAMk%2Fx%3Fy%23z";
     /** A whole Graph path (download targets): an escaped '/' inside a segment must stay escaped. */
     static final String TARGET = "/me/drive/items/AAMk%2Fx/content";
+    /** A directory object ID, as a model gives it to a {@code $ref} row. */
+    static final String MEMBER_ID = "7c1f1d3e-0000-4000-8000-00000000abcd";
     /** Bytes of a binary body, as base64. */
     static final String BASE64 = java.util.Base64.getEncoder().encodeToString("sample bytes".getBytes());
 
@@ -70,7 +72,10 @@ final class SampleArguments {
             }
             case "object" -> {
                 Map<String, Object> obj = new LinkedHashMap<>();
-                schema.path("properties").properties().forEach(e -> obj.put(e.getKey(), sample(e.getValue())));
+                schema.path("properties").properties().forEach(e -> obj.put(e.getKey(),
+                        e.getKey().equals("@odata.id") ? MEMBER_ID : sample(e.getValue())));
+                // members a prose body only names as required
+                schema.path("required").forEach(r -> obj.putIfAbsent(r.asString(), "sample text"));
                 yield obj;
             }
             default -> "sample text";

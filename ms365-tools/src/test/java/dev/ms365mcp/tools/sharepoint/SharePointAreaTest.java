@@ -108,21 +108,26 @@ class SharePointAreaTest {
     }
 
     @Test
-    void itemWritesSendColumnValuesUnderFields() {
+    void itemWritesSendColumnValuesWhereGraphReadsThem() {
         harness.graph.on("POST", "/v1.0/sites/s1/lists/l1/items",
                 FakeResponse.json(201, "{\"id\":\"8\",\"fields\":{\"Title\":\"New\"}}"));
-        harness.graph.on("PATCH", "/v1.0/sites/s1/lists/l1/items/8", FakeResponse.ok("{\"id\":\"8\"}"));
+        harness.graph.on("PATCH", "/v1.0/sites/s1/lists/l1/items/8/fields", FakeResponse.ok("{\"Status\":\"Done\"}"));
 
         CallToolResult created = harness.call("create-sharepoint-list-item", Map.of("siteId", "s1", "listId", "l1",
                 "body", Map.of("fields", Map.of("Title", "New", "Priority", 2))));
         assertThat(body(harness.graph.lastRequest())).isEqualTo(JSON.readTree("{\"fields\":{\"Title\":\"New\",\"Priority\":2}}"));
         assertThat(ToolHarness.text(created)).contains("\"id\":\"8\"");
 
+        // Graph documents the update as PATCH .../items/{id}/fields with the column values themselves; the
+        // reference's {fields:{...}} shape is unwrapped, a bare map is sent as it is.
         harness.call("update-sharepoint-list-item", Map.of("siteId", "s1", "listId", "l1", "listItemId", "8",
                 "body", Map.of("fields", Map.of("Status", "Done"))));
         RecordedRequest patch = harness.graph.lastRequest();
-        assertThat(patch.method()).isEqualTo("PATCH");
-        assertThat(body(patch)).isEqualTo(JSON.readTree("{\"fields\":{\"Status\":\"Done\"}}"));
+        assertThat(patch.toString()).isEqualTo("PATCH /v1.0/sites/s1/lists/l1/items/8/fields");
+        assertThat(body(patch)).isEqualTo(JSON.readTree("{\"Status\":\"Done\"}"));
+        harness.call("update-sharepoint-list-item", Map.of("siteId", "s1", "listId", "l1", "listItemId", "8",
+                "body", Map.of("Status", "Done", "Priority", 1)));
+        assertThat(body(harness.graph.lastRequest())).isEqualTo(JSON.readTree("{\"Status\":\"Done\",\"Priority\":1}"));
     }
 
     @Test

@@ -132,7 +132,9 @@ class TeamsHtmlTextTest {
     @Test
     void brokenMarkupStaysReadable() {
         assertThat(text("a < b and c > d")).isEqualTo("a < b and c > d");
-        assertThat(text("<p>unclosed <b attr=\"x>text")).isEqualTo("unclosed <b attr=\"x>text");
+        // An attribute left open swallows the rest, as in a browser (and so in Teams): read what Teams shows.
+        assertThat(text("<p>unclosed <b attr=\"x>text")).isEqualTo("unclosed");
+        assertThat(text("<p>unclosed <b>bold")).isEqualTo("unclosed **bold**");
         assertThat(text("</div>stray closers</p>")).isEqualTo("stray closers");
     }
 }

@@ -159,6 +159,26 @@ class TeamsMessagesTest {
     }
 
     @Test
+    void markdownIsSentAsSanitisedHtml() {
+        answerPosts();
+        String md = "**Release** is _ready_:\n\n- build ok\n- [notes](https://contoso.test/notes)\n\n"
+                + "<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=y>";
+
+        JsonNode out = json(harness.call("send-chat-message", Map.of("chatId", "c1",
+                "body", Map.of("body", Map.of("contentType", "markdown", "content", md)))));
+
+        JsonNode sent = sentBody().path("body");
+        assertThat(sent.path("contentType").asString()).isEqualTo("html");
+        String html = sent.path("content").asString();
+        assertThat(html).contains("<strong>Release</strong>").contains("<em>ready</em>").contains("<li>build ok</li>")
+                .contains("<a href=\"https://contoso.test/notes\"");
+        assertThat(html).as("raw HTML in Markdown is shown, never run").doesNotContain("<script").doesNotContain("<img")
+                .doesNotContain("href=\"javascript").contains("&lt;script&gt;");
+        assertThat(out.at("/body/content").asString()).as("it reads back as what was meant")
+                .startsWith("**Release** is _ready_:\n- build ok\n- notes (https://contoso.test/notes)");
+    }
+
+    @Test
     void htmlIsSentAsWrittenWithMentions() {
         answerPosts();
         Map<String, Object> body = Map.of(
