@@ -55,6 +55,14 @@ public final class Ms365Tools {
      */
     public static final String PRINCIPAL = "ms365.principal";
 
+    /**
+     * The MCP transport-context key under which a server may put a {@link TokenProvider} for this one
+     * request, built from the credential the caller sent (on-behalf-of: the caller's Entra token as the
+     * assertion; legacy passthrough: the bearer itself). It wins over the builder's provider. The
+     * credential travels with the call it belongs to, so no map of callers' tokens is kept anywhere.
+     */
+    public static final String TOKEN_PROVIDER = "ms365.tokenProvider";
+
     private final List<ToolDef> tools;
     private final Map<String, ToolDef> byName;
     private final ToolExecutor executor;
@@ -74,6 +82,7 @@ public final class Ms365Tools {
         this.offered = selected;
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
                 b.localTools, b.catalog.tools());
+        this.executor.accountArgument(b.accountArgument);
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -134,17 +143,23 @@ public final class Ms365Tools {
 
     /** The caller from the transport context, and MCP progress notifications if the client sent a progress token. */
     private static CallContext contextOf(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
-        String principal = exchange == null ? null : principalOf(exchange.transportContext());
+        McpTransportContext transport = exchange == null ? null : exchange.transportContext();
+        String principal = principalOf(transport);
+        TokenProvider tokens = tokensOf(transport);
         Object token = request.meta() == null ? null : request.meta().get("progressToken");
         if (token == null || exchange == null) {
-            return new CallContext(principal, Progress.NONE);
+            return new CallContext(principal, Progress.NONE, tokens);
         }
         return new CallContext(principal, (progress, total, message) -> exchange.progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message, null)));
+                new McpSchema.ProgressNotification(token, progress, total, message, null)), tokens);
     }
 
     private static String principalOf(McpTransportContext transport) {
         return transport != null && transport.get(PRINCIPAL) instanceof String p ? p : null;
+    }
+
+    private static TokenProvider tokensOf(McpTransportContext transport) {
+        return transport != null && transport.get(TOKEN_PROVIDER) instanceof TokenProvider t ? t : null;
     }
 
     /**
@@ -168,7 +183,7 @@ public final class Ms365Tools {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
                 .callHandler((transport, request) -> invoke(t, request.arguments(),
-                        new CallContext(principalOf(transport), Progress.NONE)))
+                        new CallContext(principalOf(transport), Progress.NONE, tokensOf(transport))))
                 .build()).toList();
     }
 
@@ -218,6 +233,7 @@ public final class Ms365Tools {
         private Catalog catalog = Catalog.builtIn();
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
         private AccountManager accounts;
+        private boolean accountArgument = true;
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -251,6 +267,15 @@ public final class Ms365Tools {
         /** Offers the account tools (login, logout, list-accounts...) over this account manager. */
         public Builder accountManager(AccountManager accounts) {
             this.accounts = accounts;
+            return this;
+        }
+
+        /**
+         * Whether tool calls may pick a cached account with their {@code account} argument (default yes). A
+         * multi-user server says no: each request acts as the user behind its bearer token.
+         */
+        public Builder accountArgument(boolean allowed) {
+            this.accountArgument = allowed;
             return this;
         }
 
