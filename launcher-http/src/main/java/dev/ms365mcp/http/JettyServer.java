@@ -99,7 +99,6 @@ public final class JettyServer {
         connector.setHost(settings.listen().getHostString());
         connector.setPort(settings.listen().getPort());
         server.addConnector(connector);
-        server.setStopTimeout(settings.shutdownGrace().toMillis());
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -224,7 +223,8 @@ public final class JettyServer {
     public void stop() {
         try {
             graceful.drain(settings.shutdownGrace());
-            server.setStopTimeout(1_000);
+            // Calls have answered; what is left are idle connections and SSE streams, closed at once.
+            server.setStopTimeout(0);
             server.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -23,6 +23,12 @@ final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler
         setShowMessageInTitle(false);
     }
 
+    /** Every method gets a body: a PUT or DELETE client deserves to read why, too. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
             String contentType, List<Charset> charsets, int code, String message, Throwable cause) throws IOException {

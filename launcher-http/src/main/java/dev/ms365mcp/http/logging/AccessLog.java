@@ -37,6 +37,9 @@ public final class AccessLog extends HttpFilter {
         MDC.put(REQUEST_ID, id);
         try {
             chain.doFilter(req, resp);
+        } catch (IOException gone) {
+            // The client went away mid-answer: nothing to answer.
+            errors.debug("{} {}: client gone ({})", req.getMethod(), req.getRequestURI(), gone.getClass().getSimpleName());
         } catch (Throwable t) {
             errors.error("{} {} failed: {}", req.getMethod(), req.getRequestURI(), t.getClass().getName());
             if (!resp.isCommitted()) {
