@@ -14,7 +14,8 @@ import java.util.Set;
  * DNS-rebinding protection for {@code /mcp} (MCP transports spec, "Security Warning"): a browser page
  * from another site must not reach the server, even when its host name resolves to our address.
  * <ul>
- * <li>{@code Origin}, when sent, must be the public URL's origin or one of {@code MS365_MCP_CORS_ORIGIN};
+ * <li>{@code Origin}, when sent, must be the public URL's origin or one of {@code MS365_MCP_CORS_ORIGIN} (or,
+ *     when the server listens on loopback only, a page on a loopback host: a local app, not a rebinding site);
  *     requests without it (non-browser clients) pass. Otherwise 403.</li>
  * <li>{@code Host} must name the public URL's host (any port), one of {@code MS365_MCP_ALLOWED_HOSTS}, or,
  *     when the server listens on loopback only, a loopback name. Otherwise 421 (Misdirected Request).</li>
@@ -43,7 +44,7 @@ public final class OriginValidator extends HttpFilter {
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
         String origin = req.getHeader("Origin");
-        if (origin != null && !origins.contains(origin.strip().toLowerCase(Locale.ROOT))) {
+        if (origin != null && !originAllowed(origin.strip().toLowerCase(Locale.ROOT))) {
             JsonResponses.jsonRpcError(resp, 403, -32000, "Origin not allowed. Browser clients need their origin "
                     + "in MS365_MCP_CORS_ORIGIN.");
             return;
@@ -54,6 +55,14 @@ public final class OriginValidator extends HttpFilter {
             return;
         }
         chain.doFilter(req, resp);
+    }
+
+    private boolean originAllowed(String origin) {
+        if (origins.contains(origin)) {
+            return true;
+        }
+        int scheme = origin.indexOf("://");
+        return loopback && scheme > 0 && LOOPBACK_NAMES.contains(hostName(origin.substring(scheme + 3)));
     }
 
     boolean hostAllowed(String hostHeader) {
