@@ -53,7 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * /*                 AccessLog (request id, access line, last-resort 500)
- * /mcp               OriginValidator → Cors(mcp) → McpRequestGuard → BearerAuthentication → RateLimiter(per user)
+ * /mcp               OriginValidator → Cors(mcp) → BearerAuthentication → RateLimiter(per user) → McpRequestGuard
  *                    → SessionOwners (stateful) → GracefulStop → the SDK's transport servlet
  * OAuth endpoints    Cors(any origin) on metadata, /register, /token, /revoke; RateLimiter(per address) on
  *                    /register, /authorize, /token; servlets in {@link #mapOAuth}
@@ -133,13 +133,14 @@ public final class JettyServer {
             mcp = transport;
             versions = transport.protocolVersions();
         }
-        filter(context, new McpRequestGuard(versions, settings.maxRequestBytes()), MCP_PATH);
+        // Authentication and the per-user limit before any body is read.
         filter(context, new BearerAuthentication(auth), MCP_PATH);
         HttpSettings.RateLimitSettings limits = settings.rateLimits();
         if (limits.enabled()) {
             filter(context, new RateLimiter("mcp", limits.mcp(), limits.window(), store, RateLimiter.perUser(), clock,
                     true), MCP_PATH);
         }
+        filter(context, new McpRequestGuard(versions, settings.maxRequestBytes()), MCP_PATH);
         if (!settings.stateless()) {
             filter(context, new SessionOwners(MAX_SESSIONS), MCP_PATH);
         }

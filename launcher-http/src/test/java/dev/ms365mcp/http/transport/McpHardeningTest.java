@@ -91,6 +91,30 @@ class McpHardeningTest {
     }
 
     @Test
+    void malformedMessagesGetTheirJsonRpcErrorWithTheRequestsIdInBothTransports() throws Exception {
+        for (boolean stateless : List.of(false, true)) {
+            server = TestServer.builder().stateless(stateless).start();
+            McpHttpClient c = server.client("token-alice").initialize();
+            HttpResponse<String> params = c.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":\"x\"}");
+            assertThat(params.statusCode()).isEqualTo(400);
+            JsonNode error = McpHttpClient.messages(params).get(0);
+            assertThat(error.path("id").asInt()).isEqualTo(9);
+            assertThat(error.path("error").path("code").asInt()).isEqualTo(-32602);
+            HttpResponse<String> args = c.post("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"get-current-user\",\"arguments\":\"x\"}}");
+            assertThat(McpHttpClient.messages(args).get(0).path("id").asString()).isEqualTo("a");
+            assertThat(McpHttpClient.messages(args).get(0).path("error").path("code").asInt()).isEqualTo(-32602);
+            HttpResponse<String> parse = c.post("{not json");
+            assertThat(parse.statusCode()).isEqualTo(400);
+            assertThat(McpHttpClient.messages(parse).get(0).path("error").path("code").asInt()).isEqualTo(-32700);
+            HttpResponse<String> batch = c.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]");
+            assertThat(McpHttpClient.messages(batch).get(0).path("error").path("code").asInt()).isEqualTo(-32600);
+            server.close();
+            server = null;
+        }
+    }
+
+    @Test
     void aToolCallThatThrowsAnErrorBecomesAnErrorResultAndTheServerServesOn() throws Exception {
         for (boolean stateless : List.of(false, true)) {
             server = TestServer.builder().stateless(stateless).tokens(request -> {
