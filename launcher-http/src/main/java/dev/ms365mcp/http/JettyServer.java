@@ -27,7 +27,6 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -203,12 +202,7 @@ public final class JettyServer {
         log.info("Listening on {} — MCP endpoint {}", server.getURI(), settings.mcpUrl());
     }
 
-    /** The address clients reach this server on (the real port when started on port 0). */
-    public URI uri() {
-        return URI.create("http://" + (settings.loopbackOnly() ? settings.listen().getHostString() : "127.0.0.1")
-                + ":" + port());
-    }
-
+    /** The port Jetty listens on (the real one when started on port 0). */
     public int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
