@@ -73,7 +73,14 @@ public final class HttpMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Map<String, String> env = DotEnv.withAppRegistration(System.getenv(), Path.of(".env"));
+        int status = commandLine(DotEnv.withAppRegistration(System.getenv(), Path.of(".env"))).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** The command line: a bad flag or a refused configuration prints one line and exits 2. */
+    static CommandLine commandLine(Map<String, String> env) {
         CommandLine cli = new CommandLine(new HttpMain(env));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("ms365-mcp-http: " + e.getMessage() + " (see --help)");
@@ -86,10 +93,7 @@ public final class HttpMain implements Callable<Integer> {
             }
             throw e;
         });
-        int status = cli.execute(args);
-        if (status != 0) {
-            System.exit(status);
-        }
+        return cli;
     }
 
     HttpSettings settings(Map<String, String> effective) {
