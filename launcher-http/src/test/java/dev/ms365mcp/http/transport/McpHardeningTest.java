@@ -135,6 +135,23 @@ class McpHardeningTest {
     }
 
     @Test
+    void anythingThrownWhileHandlingARequestIsA500WithoutDetailsAndTheServerServesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean(true);
+        server = TestServer.builder().auth(new dev.ms365mcp.http.security.McpAuthentication(token -> {
+            if (fail.get()) {
+                throw new AssertionError("secret detail from dev.ms365mcp.Internal");
+            }
+            return TestServer.NAMED_TOKENS.verify(token);
+        }, null, new dev.ms365mcp.http.security.McpAuthentication.BearerChallenge(null, null), null, true)).start();
+        HttpResponse<String> r = server.client("token-alice").post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).startsWith("{\"jsonrpc\":\"2.0\"").doesNotContain("secret").doesNotContainPattern(JAVA);
+        fail.set(false);
+        assertThat(server.client("token-alice").initialize().rpc("tools/list", "{}").path("result").path("tools").size())
+                .isPositive();
+    }
+
+    @Test
     void sdkErrorObjectsBecomePlainJsonRpcErrors() throws Exception {
         Object safe = SafeErrorJsonMapper.safe(io.modelcontextprotocol.spec.McpError.builder(-32603)
                 .message("Error processing message: java.lang.IllegalStateException: at x.Y(Z.java:1)").build());
