@@ -2,12 +2,14 @@ package dev.ms365mcp.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.time.LocalTime;
@@ -17,7 +19,8 @@ import java.time.format.DateTimeFormatter;
  * Logback, set up in code (found through {@code META-INF/services}): one appender to stderr — stdout
  * is the MCP protocol channel — at the level in the {@code LOG_LEVEL} system property or
  * environment variable (default info). Code instead of logback.xml keeps the XML parser and pattern
- * compiler off the start-up path.
+ * compiler off the start-up path. {@code LOG_FORMAT=json} writes one JSON object per line (logback's
+ * own {@link JsonEncoder}: time, level, logger, MDC such as the HTTP request id, message) for log collectors.
  */
 public final class StderrLogging extends ContextAwareBase implements Configurator {
 
@@ -27,14 +30,7 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         stderr.setContext(context);
         stderr.setName("stderr");
         stderr.setTarget("System.err");
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        Line layout = new Line();
-        layout.setContext(context);
-        layout.start();
-        encoder.setLayout(layout);
-        encoder.start();
-        stderr.setEncoder(encoder);
+        stderr.setEncoder(encoder(context, setting("LOG_FORMAT", "text")));
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(stderr);
@@ -47,12 +43,41 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static String level() {
-        String v = System.getProperty("LOG_LEVEL");
-        return v != null ? v : System.getenv().getOrDefault("LOG_LEVEL", "info");
+    /** Text lines, or JSON lines for {@code json}. */
+    public static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
+        if ("json".equalsIgnoreCase(format.strip())) {
+            JsonEncoder json = new JsonEncoder();
+            json.setContext(context);
+            json.setWithSequenceNumber(false);
+            json.setWithNanoseconds(false);
+            json.setWithContext(false);
+            json.setWithArguments(false);
+            json.setWithMessage(false);
+            json.setWithFormattedMessage(true);
+            json.setWithKVPList(false);
+            json.start();
+            return json;
+        }
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        Line layout = new Line();
+        layout.setContext(context);
+        layout.start();
+        encoder.setLayout(layout);
+        encoder.start();
+        return encoder;
     }
 
-    /** {@code 12:30:01.123 INFO  McpAsyncServer - message}, plus the stack trace if any. */
+    private static String level() {
+        return setting("LOG_LEVEL", "info");
+    }
+
+    private static String setting(String name, String dflt) {
+        String v = System.getProperty(name);
+        return v != null ? v : System.getenv().getOrDefault(name, dflt);
+    }
+
+    /** {@code 12:30:01.123 INFO  McpAsyncServer [request id] - message}, plus the stack trace if any. */
     static final class Line extends LayoutBase<ILoggingEvent> {
         private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -62,7 +87,12 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
             StringBuilder sb = new StringBuilder(128)
                     .append(LocalTime.now().format(TIME)).append(' ')
                     .append(String.format("%-5s", e.getLevel())).append(' ')
-                    .append(logger.substring(logger.lastIndexOf('.') + 1)).append(" - ")
+                    .append(logger.substring(logger.lastIndexOf('.') + 1));
+            String requestId = e.getMDCPropertyMap().get("requestId");
+            if (requestId != null) {
+                sb.append(" [").append(requestId).append(']');
+            }
+            sb.append(" - ")
                     .append(e.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
             if (e.getThrowableProxy() != null) {
                 sb.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append(CoreConstants.LINE_SEPARATOR);

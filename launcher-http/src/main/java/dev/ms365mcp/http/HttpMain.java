@@ -1,31 +1,59 @@
 package dev.ms365mcp.http;
 
+import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.cache.KeyFile;
+import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
+import dev.ms365mcp.auth.obo.EntraCaller;
+import dev.ms365mcp.auth.obo.OnBehalfOfTokenProvider;
+import dev.ms365mcp.auth.web.EntraSignIn;
+import dev.ms365mcp.auth.web.PerUserTokenProvider;
+import dev.ms365mcp.auth.web.UserTokenCaches;
+import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
+import dev.ms365mcp.http.entra.StoredUserCaches;
+import dev.ms365mcp.http.oauth.AuthorizationServer;
+import dev.ms365mcp.http.oauth.OAuthSettings;
+import dev.ms365mcp.http.security.BearerTokenVerifier;
+import dev.ms365mcp.http.security.Caller;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
+import dev.ms365mcp.http.HttpSettings.AuthMode;
+import dev.ms365mcp.http.security.ApiKeyVerifier;
+import dev.ms365mcp.http.security.LegacyPassthrough;
+import dev.ms365mcp.http.security.McpAuthentication;
+import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
+import dev.ms365mcp.http.state.EmbeddedStateStore;
+import dev.ms365mcp.http.state.StateStore;
+import dev.ms365mcp.http.transport.McpFeatures;
 import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.ToolFlags;
 import dev.ms365mcp.launcher.Version;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The server teams host: Microsoft 365 tools over MCP Streamable HTTP. Parses flags and environment,
- * builds the tools and the server, starts it; {@link JettyServer} holds the wiring.
+ * The server teams host: Microsoft 365 tools over MCP Streamable HTTP. Reads flags and environment into
+ * {@link HttpSettings}, builds the tools, the state store and the authentication of the chosen mode, and
+ * starts {@link JettyServer}, which holds the wiring.
  */
 @Command(name = "ms365-mcp-http", mixinStandardHelpOptions = true, versionProvider = HttpMain.VersionText.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP Streamable HTTP.")
 public final class HttpMain implements Callable<Integer> {
-
-    static final int DEFAULT_PORT = 3000;
 
     @Mixin
     ToolFlags tools = new ToolFlags();
@@ -39,8 +67,23 @@ public final class HttpMain implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "<port>", description = "Listen on this port (default 3000).")
     Integer port;
 
+    @Option(names = {"--public-url", "--base-url"}, paramLabel = "<url>", description = "The origin clients use, e.g. https://ms365-mcp.example.com (MS365_MCP_PUBLIC_URL).")
+    String publicUrl;
+
     @Option(names = "--stateless", description = "No MCP sessions: every request stands alone (JSON responses), for horizontal scale.")
     boolean stateless;
+
+    @Option(names = "--obo", description = "Callers bring an Entra access token for this API; Graph tokens by on-behalf-of.")
+    boolean obo;
+
+    @Option(names = "--trust-proxy-auth", description = "A reverse proxy in front authenticates callers; calls use this server's own login.")
+    boolean trustProxyAuth;
+
+    @Option(names = "--single-user", description = "One person's server on the device-code login (needs MS365_MCP_API_KEY unless on loopback).")
+    boolean singleUser;
+
+    @Option(names = "--legacy-passthrough", description = "Send callers' bearer tokens to Graph as they are (forbidden by the MCP spec; migration only).")
+    boolean legacyPassthrough;
 
     private final Map<String, String> env;
 
@@ -49,7 +92,14 @@ public final class HttpMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Map<String, String> env = DotEnv.withAppRegistration(System.getenv(), Path.of(".env"));
+        int status = commandLine(DotEnv.withAppRegistration(System.getenv(), Path.of(".env"))).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** The command line: a bad flag or a refused configuration prints one line and exits 2. */
+    static CommandLine commandLine(Map<String, String> env) {
         CommandLine cli = new CommandLine(new HttpMain(env));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("ms365-mcp-http: " + e.getMessage() + " (see --help)");
@@ -62,61 +112,145 @@ public final class HttpMain implements Callable<Integer> {
             }
             throw e;
         });
-        int status = cli.execute(args);
-        if (status != 0) {
-            System.exit(status);
-        }
+        return cli;
+    }
+
+    HttpSettings settings(Map<String, String> effective) {
+        return HttpSettings.from(new HttpSettings.Flags(http, host, port, publicUrl, stateless, obo, trustProxyAuth,
+                singleUser, legacyPassthrough), effective);
     }
 
     @Override
     public Integer call() throws Exception {
         Map<String, String> effective = tools.environment(env);
-        ToolSettings settings = tools.settings(effective).build();
+        HttpSettings settings = settings(effective);
+        Logger log = LoggerFactory.getLogger(HttpMain.class);
+        settings.check().forEach(log::warn);
         AuthSettings auth = AuthSettings.fromEnv(effective);
+        ToolSettings toolSettings = tools.settings(effective).build();
+        StateStore store = new EmbeddedStateStore(settings.dataDir());
+        FrontDoor front = settings.auth() == AuthMode.OAUTH ? FrontDoor.of(settings, auth, store, effective) : null;
         Ms365Tools toolSet = Ms365Tools.builder()
-                .settings(settings)
-                .tokenProvider(TokenProviders.fromSettings(auth))
+                .settings(toolSettings)
+                .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
+                .accountArgument(!settings.auth().multiUser())
                 .build();
-        JettyServer server = new JettyServer(listenAddress(), toolSet, stateless, Version.of(HttpMain.class));
+        AuthorizationServer oauth = front == null ? null : front.open(toolSet.requiredScopes(), effective);
+        JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet),
+                oauth != null ? front.authentication(oauth) : authentication(settings, auth), store, oauth,
+                Version.of(HttpMain.class));
         server.start();
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::stop));
+        log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            server.stop();
+            if (oauth != null) {
+                oauth.close();
+            }
+            store.close();
+        }));
         server.join();
         return 0;
     }
 
-    /** {@code --http [host:]port}, then {@code --host} / {@code --port}; default 0.0.0.0:3000. */
-    InetSocketAddress listenAddress() {
-        String h = "0.0.0.0";
-        int p = DEFAULT_PORT;
-        if (http != null) {
-            int colon = http.lastIndexOf(':');
-            if (colon >= 0) {
-                h = http.substring(0, colon).replace("[", "").replace("]", "");
-                p = parsePort("--http", http.substring(colon + 1));
-            } else {
-                p = parsePort("--http", http);
+    /**
+     * The OAuth 2.1 front door and what hangs on it: users sign in at Entra (their MSAL caches encrypted
+     * in the state store with the state key), tool calls get Graph tokens by silent refresh for the user
+     * behind the bearer, and a user Entra asks to sign in again loses every grant so clients re-run the
+     * browser flow.
+     */
+    record FrontDoor(HttpSettings settings, AuthSettings auth, StateStore store, UserTokenCaches caches,
+            AtomicReference<AuthorizationServer> server, PerUserTokenProvider tokens) {
+
+        static FrontDoor of(HttpSettings settings, AuthSettings auth, StateStore store, Map<String, String> env) {
+            if (auth.clientId() == null || !auth.hasClientCredential()) {
+                throw new IllegalArgumentException("the OAuth front door signs users in at Microsoft Entra as this "
+                        + "server's app registration: set MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and "
+                        + "MS365_MCP_CLIENT_SECRET (or MS365_MCP_CLIENT_CERTIFICATE_PATH), with the Web redirect URI "
+                        + settings.publicUrl() + EntraSignIn.CALLBACK_PATH + "; or choose another mode "
+                        + "(--single-user, --obo, --trust-proxy-auth)");
             }
+            String configured = env.get("MS365_MCP_STATE_KEY");
+            byte[] key = configured != null && !configured.isBlank()
+                    ? KeyFile.decode(configured, "MS365_MCP_STATE_KEY")
+                    : KeyFile.readOrCreate(settings.dataDir().resolve("state.key"), "state",
+                            "Restore it (users' sign-ins are encrypted with it), or delete the data directory's "
+                                    + "contents so everyone signs in again.", "MS365_MCP_STATE_KEY");
+            UserTokenCaches caches = new UserTokenCaches(new StoredUserCaches(store), key);
+            AtomicReference<AuthorizationServer> server = new AtomicReference<>();
+            PerUserTokenProvider tokens = new PerUserTokenProvider(auth, caches, userKey -> {
+                AuthorizationServer s = server.get();
+                if (s != null) {
+                    s.revokeUser(userKey);
+                }
+            }, null);
+            return new FrontDoor(settings, auth, store, caches, server, tokens);
         }
-        if (host != null) {
-            h = host;
+
+        /** The authorization server, asking Entra for the Graph scopes of the offered tools at sign-in. */
+        AuthorizationServer open(Set<String> graphScopes, Map<String, String> env) {
+            EntraSignIn entra = new EntraSignIn(auth, settings.publicUrl(), graphScopes, caches, null);
+            AuthorizationServer oauth = new AuthorizationServer(
+                    OAuthSettings.fromEnv(settings.publicUrl(), List.copyOf(graphScopes), env), store,
+                    new EntraUpstreamSignIn(entra), Clock.systemUTC());
+            server.set(oauth);
+            return oauth;
         }
-        if (port != null) {
-            p = parsePort("--port", port.toString());
+
+        McpAuthentication authentication(AuthorizationServer oauth) {
+            return new McpAuthentication(oauth.bearerTokenVerifier(), null,
+                    new BearerChallenge(oauth.resourceMetadataUrl(), String.join(" ", OAuthSettings.DEFAULT_SCOPES)),
+                    null, true);
         }
-        return new InetSocketAddress(h, p);
     }
 
-    private static int parsePort(String flag, String value) {
-        try {
-            int p = Integer.parseInt(value.strip());
-            if (p < 0 || p > 65535) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a port from 0 to 65535, got '" + value + "'");
+    /** The tool set's token source in modes without the front door: the server's own login, or none (request-bound). */
+    static TokenProvider tokenProvider(AuthMode mode, AuthSettings auth) {
+        return switch (mode) {
+            case TRUST_PROXY, SINGLE_USER -> TokenProviders.fromSettings(auth);
+            // Request-bound modes carry their token source in each request's context; this one is never asked.
+            case LEGACY_PASSTHROUGH, OBO, OAUTH -> request -> {
+                throw new dev.ms365mcp.auth.AuthException("This request carries no credential to get a Graph token with.");
+            };
+        };
+    }
+
+    /** How /mcp callers are authenticated in modes without the front door. */
+    static McpAuthentication authentication(HttpSettings settings, AuthSettings auth) {
+        return switch (settings.auth()) {
+            case SINGLE_USER -> settings.apiKey() == null
+                    ? new McpAuthentication(null, null, null, null, false)
+                    : new McpAuthentication(new ApiKeyVerifier(settings.apiKey()), null, new BearerChallenge(null, null),
+                            null, false);
+            case TRUST_PROXY -> new McpAuthentication(null, null, null, settings.proxyUserHeader(), true);
+            case LEGACY_PASSTHROUGH -> new McpAuthentication(LegacyPassthrough.verifier(), LegacyPassthrough::tokensFor,
+                    new BearerChallenge(null, null), null, true);
+            case OBO -> onBehalfOf(auth);
+            case OAUTH -> throw new IllegalStateException("the OAuth front door is wired by FrontDoor");
+        };
+    }
+
+    /**
+     * {@code --obo}: callers bring an Entra access token for this server's API (validated: signature against
+     * the tenant's keys, issuer, audience, lifetime); each request's Graph token is exchanged from it.
+     */
+    static McpAuthentication onBehalfOf(AuthSettings auth) {
+        if (auth.clientId() == null || !auth.hasClientCredential()) {
+            throw new IllegalArgumentException("--obo exchanges callers' tokens as this server's app registration: set "
+                    + "MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and MS365_MCP_CLIENT_SECRET (or a certificate)");
         }
+        EntraAccessTokenValidator validator = new EntraAccessTokenValidator(auth);
+        OnBehalfOfTokenProvider exchange = new OnBehalfOfTokenProvider(auth, null);
+        BearerTokenVerifier verifier = token -> {
+            try {
+                EntraCaller caller = validator.validate(token);
+                return Optional.of(new Caller(caller.userKey(), Set.of()));
+            } catch (AuthException e) {
+                return Optional.empty();
+            }
+        };
+        return new McpAuthentication(verifier, exchange::forAssertion,
+                new BearerChallenge(null, "api://" + auth.clientId() + "/.default"), null, true);
     }
 
     /** {@code --version}: the jar's Implementation-Version. */

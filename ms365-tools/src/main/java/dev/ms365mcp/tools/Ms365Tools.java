@@ -68,6 +68,14 @@ public final class Ms365Tools {
      */
     public static final String REQUEST_KEY_META = "dev.ms365mcp/requestKey";
 
+    /**
+     * The MCP transport-context key under which a server may put a {@link TokenProvider} for this one
+     * request, built from the credential the caller sent (on-behalf-of: the caller's Entra token as the
+     * assertion; legacy passthrough: the bearer itself). It wins over the builder's provider. The
+     * credential travels with the call it belongs to, so no map of callers' tokens is kept anywhere.
+     */
+    public static final String TOKEN_PROVIDER = "ms365.tokenProvider";
+
     private final List<ToolDef> tools;
     private final Map<String, ToolDef> byName;
     private final ToolExecutor executor;
@@ -93,6 +101,7 @@ public final class Ms365Tools {
                 new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools(),
                 safety);
         this.allowPagination = b.settings.allowPagination();
+        this.executor.accountArgument(b.accountArgument);
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -189,8 +198,7 @@ public final class Ms365Tools {
         Cancellation cancellation = new Cancellation();
         running.put(key, cancellation);
         try {
-            return invoke(tool, request.arguments(), new CallContext(base.principal(), base.progress(), cancellation,
-                    base.session(), base.elicitation(), base.audit()));
+            return invoke(tool, request.arguments(), base.withCancellation(cancellation));
         } finally {
             running.remove(key, cancellation);
         }
@@ -208,11 +216,12 @@ public final class Ms365Tools {
         if (exchange == null) {
             return CallContext.LOCAL;
         }
-        String principal = principalOf(exchange.transportContext());
+        McpTransportContext transport = exchange.transportContext();
         Object token = request.meta() == null ? null : request.meta().get("progressToken");
         Progress progress = token == null ? Progress.NONE : (done, total, message) -> exchange.progressNotification(
                 new McpSchema.ProgressNotification(token, done, total, message, null));
-        return new CallContext(principal, progress, Cancellation.NEVER, exchange.sessionId(), elicitation(exchange), null);
+        return new CallContext(principalOf(transport), progress, Cancellation.NEVER, exchange.sessionId(),
+                elicitation(exchange), null, tokensOf(transport));
     }
 
     /** A yes/no question through the client, if it declared elicitation. */
@@ -242,6 +251,10 @@ public final class Ms365Tools {
         return transport != null && transport.get(PRINCIPAL) instanceof String p ? p : null;
     }
 
+    private static TokenProvider tokensOf(McpTransportContext transport) {
+        return transport != null && transport.get(TOKEN_PROVIDER) instanceof TokenProvider t ? t : null;
+    }
+
     /**
      * For the server builder's {@code jsonSchemaValidator(...)}: skips the start-up meta-schema check
      * of catalog schemas (done at build time) and creates the argument validator on first use.
@@ -263,7 +276,7 @@ public final class Ms365Tools {
         return tools.stream().map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool(listed(t))
                 .callHandler((transport, request) -> invokeTagged(t, request,
-                        new CallContext(principalOf(transport), Progress.NONE)))
+                        new CallContext(principalOf(transport), Progress.NONE, tokensOf(transport))))
                 .build()).toList();
     }
 
@@ -344,6 +357,7 @@ public final class Ms365Tools {
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
         private AccountManager accounts;
         private SafetySettings safety = SafetySettings.off();
+        private boolean accountArgument = true;
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -383,6 +397,15 @@ public final class Ms365Tools {
         /** Confirmation, recipient domain guard, untrusted-read rule and audit log (default: all off). */
         public Builder safety(SafetySettings safety) {
             this.safety = Objects.requireNonNull(safety);
+            return this;
+        }
+
+        /**
+         * Whether tool calls may pick a cached account with their {@code account} argument (default yes). A
+         * multi-user server says no: each request acts as the user behind its bearer token.
+         */
+        public Builder accountArgument(boolean allowed) {
+            this.accountArgument = allowed;
             return this;
         }
 

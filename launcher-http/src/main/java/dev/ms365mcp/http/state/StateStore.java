@@ -36,7 +36,8 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Adds one to the counter under {@code key}, which starts at zero and disappears {@code window}
-     * after its first increment; returns the new count (fixed-window rate limits).
+     * after its first increment; returns the new count (fixed-window rate limits). Counters live apart from
+     * the values above ({@link #get} does not see them) and a single-replica store keeps them in memory only.
      */
     long increment(String key, Duration window);
 

@@ -163,31 +163,7 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     }
 
     private static byte[] readOrCreateKey(Path keyFile) {
-        try {
-            if (Files.exists(keyFile)) {
-                String text = Files.readString(keyFile, StandardCharsets.US_ASCII).strip();
-                byte[] key;
-                try {
-                    key = Base64.getDecoder().decode(text);
-                } catch (IllegalArgumentException e) {
-                    key = new byte[0];
-                }
-                if (key.length != 32) {
-                    throw new AuthException("The token cache key file " + keyFile + " is damaged (it must hold 32 "
-                            + "bytes in base64). Restore it, or delete it together with the token cache and sign in "
-                            + "again (--login).");
-                }
-                return key;
-            }
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            SecureFiles.writeAtomically(keyFile, (Base64.getEncoder().encodeToString(key) + "\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            LOG.info("Created a new token cache key file {}", keyFile);
-            return key;
-        } catch (IOException e) {
-            throw new AuthException("Cannot read or create the token cache key file " + keyFile + ": "
-                    + e.getMessage() + ". Check that the directory is writable, or set MS365_MCP_CACHE_KEY.", e);
-        }
+        return KeyFile.readOrCreate(keyFile, "token cache", "Restore it, or delete it together with the token cache and "
+                + "sign in again (--login).", "MS365_MCP_CACHE_KEY");
     }
 }

@@ -64,6 +64,7 @@ public final class ToolExecutor {
     private final JsonBatch batch;
     private final Downloads downloads;
     private final SafetyGate safety;
+    private volatile boolean accountArgument = true;
 
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools) {
         this(settings, tokens, graph, localTools, List.of());
@@ -96,6 +97,14 @@ public final class ToolExecutor {
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
         return call(tool, arguments, CallContext.LOCAL);
+    }
+
+    /**
+     * Whether calls may pick a cached account with the {@code account} argument. A multi-user server turns
+     * it off: there the caller's identity is the bearer token, never an argument.
+     */
+    public void accountArgument(boolean allowed) {
+        this.accountArgument = allowed;
     }
 
     /**
@@ -154,7 +163,12 @@ public final class ToolExecutor {
             }
             Path file = tool.response() == ResponseKind.FILE ? Downloads.newFile(args.get("outputPath")) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
-            String token = tokens.token(new TokenRequest(scopes, account, context.principal())).value();
+            if (account != null && !accountArgument) {
+                return error("The account argument is not accepted by this server: each request acts as the user "
+                        + "its access token belongs to. Call again without 'account'. Nothing was sent.");
+            }
+            TokenProvider source = context.tokens() != null ? context.tokens() : tokens;
+            String token = source.token(new TokenRequest(scopes, account, context.principal())).value();
             call = call.withHeader("Authorization", "Bearer " + token);
             CallToolResult stopped = safety.admit(tool, arguments, call, steps, context, lookup(tool, account, context));
             if (stopped != null) {
@@ -178,7 +192,8 @@ public final class ToolExecutor {
     /** For the safety checks: one GET of a resource a call acts on, with the call's caller and account. */
     private SafetyGate.Lookup lookup(ToolDef tool, String account, CallContext context) {
         return (path, select) -> {
-            String token = tokens.token(new TokenRequest(new LinkedHashSet<>(targetScopes.of("GET", path)), account,
+            TokenProvider source = context.tokens() != null ? context.tokens() : tokens;
+            String token = source.token(new TokenRequest(new LinkedHashSet<>(targetScopes.of("GET", path)), account,
                     context.principal())).value();
             GraphResponse r = graph.send(new GraphCall("GET", "/{+target}", Map.of("target", path),
                     select == null ? Map.of() : Map.of("$select", select),

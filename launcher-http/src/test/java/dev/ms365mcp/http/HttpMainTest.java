@@ -1,0 +1,40 @@
+package dev.ms365mcp.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Start-up refusals: one clear line and exit status 2, before anything listens. */
+class HttpMainTest {
+
+    private static String run(Map<String, String> env, String... args) {
+        CommandLine cli = HttpMain.commandLine(env);
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute(args)).isEqualTo(2);
+        return err.toString();
+    }
+
+    @Test
+    void aSingleUserServerOnAllAddressesWithoutAnApiKeyDoesNotStart() {
+        String err = run(Map.of("MS365_MCP_OAUTH_TOKEN", "a.b.c", "MS365_MCP_DATA_DIR", "target/refused"),
+                "--http", "0.0.0.0:0");
+        assertThat(err).startsWith("ms365-mcp-http: this single-user server").contains("MS365_MCP_API_KEY")
+                .doesNotContain("a.b.c");
+    }
+
+    @Test
+    void twoModesDoNotStart() {
+        assertThat(run(Map.of(), "--obo", "--trust-proxy-auth")).contains("choose one way");
+    }
+
+    @Test
+    void badValuesNameTheirFlag() {
+        assertThat(run(Map.of(), "--http", "99999")).contains("--http needs a port");
+        assertThat(run(Map.of("MS365_MCP_PUBLIC_URL", "javascript:alert(1)"))).contains("MS365_MCP_PUBLIC_URL");
+    }
+}
