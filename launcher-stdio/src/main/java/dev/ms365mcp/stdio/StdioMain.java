@@ -12,8 +12,10 @@ import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolSettings;
 import dev.ms365mcp.tools.catalog.Catalog;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpError;
+import dev.ms365mcp.tools.ToolResults;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -154,23 +156,48 @@ public final class StdioMain implements Callable<Integer> {
         return 0;
     }
 
-    /** Serves until stdin ends (the client is gone), then closes the session. */
+    /** Serves until stdin ends (the client is gone) and every request read is answered, then closes the session. */
     private void serve(Ms365Tools tools) throws InterruptedException {
-        McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.shared());
+        McpJsonMapper mapper = JsonRpcLineGuard.limitedMcpMapper();
+        JsonRpcAnswers answers = new JsonRpcAnswers(protocolOut, JsonMapper.shared());
         CountDownLatch stdinClosed = new CountDownLatch(1);
-        JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), protocolOut, mapper,
-                stdinClosed::countDown);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, protocolOut);
+        JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), answers, mapper,
+                tools::unavailableReason, stdinClosed::countDown);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, answers);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ms365-mcp", Version.of(StdioMain.class))
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(tools.schemaValidator())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(tools.syncToolSpecifications())
+                .tools(tools.syncToolSpecifications().stream().map(StdioMain::answeringEveryFailure).toList())
                 .build();
         stdinClosed.await();
         server.closeGracefully();
+    }
+
+    /**
+     * The tool with any {@link Throwable} of one call turned into that call's error result. Reactor
+     * treats {@code StackOverflowError} and {@code OutOfMemoryError} as fatal and drops the request
+     * unanswered; here they end only the call that caused them.
+     */
+    static McpServerFeatures.SyncToolSpecification answeringEveryFailure(McpServerFeatures.SyncToolSpecification spec) {
+        String name = spec.tool().name();
+        return McpServerFeatures.SyncToolSpecification.builder().tool(spec.tool()).callHandler((exchange, request) -> {
+            try {
+                return spec.callHandler().apply(exchange, request);
+            } catch (McpError e) {
+                throw e;
+            } catch (Throwable e) {
+                // The type only: an exception's text may quote arguments or Graph content.
+                System.err.println("ms365-mcp: " + name + " failed with " + e.getClass().getSimpleName());
+                String why = e instanceof StackOverflowError ? "the request or its answer is nested too deeply"
+                        : e instanceof OutOfMemoryError ? "the answer did not fit in the server's memory (-Xmx); "
+                                + "ask for less, e.g. a smaller top or $select"
+                        : "an internal error stopped it";
+                return ToolResults.error(name + " did not complete: " + why + ". The server keeps serving.");
+            }
+        }).build();
     }
 
     /** Said once per session instead of on every tool: what list tools accept beyond their schema. */
