@@ -145,8 +145,17 @@ public final class StdioMain implements Callable<Integer> {
                 .accountManager(accounts)
                 .graphRoot(auth.endpoint().graphRoot())
                 .build();
+        String unmatched = this.tools.unmatchedPatternWarning(effective, tools.offeredTools().size());
+        if (unmatched != null) {
+            System.err.println("ms365-mcp: warning: " + unmatched);
+        }
         if (listPermissions) {
-            protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
+            Map<String, Object> permissions = new java.util.LinkedHashMap<>();
+            permissions.put("scopes", tools.requiredScopes());
+            if (unmatched != null) {
+                permissions.put("warning", unmatched);
+            }
+            protocolOut.println(JsonMapper.shared().writeValueAsString(permissions));
             return 0;
         }
         if (accountCommand != null) {
