@@ -139,7 +139,12 @@ public final class StdioMain implements Callable<Integer> {
         AuthSettings auth = AuthSettings.fromEnv(effective);
         TokenProvider tokens = TokenProviders.fromSettings(auth);
         AccountManager accounts = TokenProviders.accountManager(tokens);
-        Ms365Tools tools = Ms365Tools.builder()
+        Ms365Tools.Builder builder = Ms365Tools.builder();
+        String downloadDir = effective.get("MS365_MCP_DOWNLOAD_DIR");
+        if (downloadDir != null && !downloadDir.isBlank()) {
+            builder.downloadFolder(Path.of(downloadDir.strip()));
+        }
+        Ms365Tools tools = builder
                 .settings(settings)
                 .tokenProvider(tokens)
                 .accountManager(accounts)

@@ -77,7 +77,7 @@ public final class Ms365Tools {
         List<ToolDef> selected = selection.select(b.catalog.tools());
         this.offered = selected;
         this.executor = new ToolExecutor(b.settings, tokens, new GraphClient(b.graphRoot, b.settings.maxRetries()),
-                b.localTools, b.catalog.tools());
+                b.localTools, b.catalog.tools(), b.downloadFolder);
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -250,6 +250,7 @@ public final class Ms365Tools {
         private Catalog catalog = Catalog.builtIn();
         private final Map<String, LocalTool> localTools = new java.util.LinkedHashMap<>();
         private AccountManager accounts;
+        private java.nio.file.Path downloadFolder = dev.ms365mcp.tools.execution.ToolExecutor.defaultDownloadFolder();
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -283,6 +284,15 @@ public final class Ms365Tools {
         /** Offers the account tools (login, logout, list-accounts...) over this account manager. */
         public Builder accountManager(AccountManager accounts) {
             this.accounts = accounts;
+            return this;
+        }
+
+        /**
+         * The only folder download-bytes-to-file writes into (created 0700 on first use); default
+         * ~/Downloads/ms365-mcp. The launchers take it from {@code MS365_MCP_DOWNLOAD_DIR}.
+         */
+        public Builder downloadFolder(java.nio.file.Path folder) {
+            this.downloadFolder = Objects.requireNonNull(folder);
             return this;
         }
 

@@ -58,6 +58,33 @@ class CommandLineIT {
         assertThat(o.out()).contains("mail", "calendar", "teams-write", "all", "org mode");
     }
 
+    @Test
+    void listPresetsCountsThePresetsOwnToolsAndNamesOrgMode() throws Exception {
+        Outcome personal = run(Map.of(), "--list-presets");
+        String teams = personal.out().lines().filter(l -> l.strip().startsWith("teams ")).findFirst().orElseThrow();
+        assertThat(teams).contains("needs --org-mode").doesNotContain("1 tools");
+        // Every search row is org-only: in org mode the preset counts exactly those rows.
+        long searchRows = dev.ms365mcp.tools.catalog.Catalog.builtIn().tools().stream()
+                .filter(t -> t.area().equals("search")).count();
+        Outcome org = run(Map.of(), "--list-presets", "--org-mode");
+        String search = org.out().lines().filter(l -> l.strip().startsWith("search ")).findFirst().orElseThrow();
+        assertThat(search).contains(" " + searchRows + " tools");
+        long mailRows = dev.ms365mcp.tools.catalog.Catalog.builtIn().tools().stream()
+                .filter(t -> t.area().equals("mail") && !t.orgOnly()).count();
+        assertThat(personal.out()).containsPattern("mail +" + mailRows + " tools");
+    }
+
+    @Test
+    void aToolPatternThatMatchesNothingIsWarnedAbout() throws Exception {
+        Outcome o = run(Map.of("ENABLED_TOOLS", "^mial-"), "--list-permissions");
+        assertThat(o.exit()).isZero();
+        assertThat(o.err()).contains("ENABLED_TOOLS '^mial-' matches no tool");
+        assertThat(McpClientRun.JSON.readTree(o.out()).path("warning").asString()).contains("'^mial-'");
+        Outcome flag = run(Map.of(), "--enabled-tools", "nothing-like-this", "--list-permissions");
+        assertThat(flag.err()).contains("--enabled-tools 'nothing-like-this' matches no tool");
+        assertThat(run(Map.of(), "--enabled-tools", "mail", "--list-permissions").err()).doesNotContain("matches no tool");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--no-such-flag        | Unknown option: '--no-such-flag'",

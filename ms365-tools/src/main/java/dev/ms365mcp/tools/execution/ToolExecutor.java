@@ -69,6 +69,17 @@ public final class ToolExecutor {
     /** {@code catalog}: the rows whose scopes a call without its own (a download target, batch steps) borrows. */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
             List<ToolDef> catalog) {
+        this(settings, tokens, graph, localTools, catalog, Downloads.defaultFolder());
+    }
+
+    /** Where download-bytes-to-file writes when no folder is given: ~/Downloads/ms365-mcp. */
+    public static Path defaultDownloadFolder() {
+        return Downloads.defaultFolder();
+    }
+
+    /** {@code downloadFolder}: the only folder download-bytes-to-file writes into. */
+    public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
+            List<ToolDef> catalog, Path downloadFolder) {
         this.localTools = Map.copyOf(localTools);
         this.settings = settings;
         this.tokens = tokens;
@@ -80,7 +91,7 @@ public final class ToolExecutor {
         this.targetScopes = new TargetScopes(catalog);
         this.sessions = new WorkbookSessions(graph, json);
         this.batch = new JsonBatch(graph, json, shaper, errors, settings.maxRetries());
-        this.downloads = new Downloads(graph, json, shaper, errors);
+        this.downloads = new Downloads(graph, json, shaper, errors, downloadFolder);
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
@@ -117,7 +128,7 @@ public final class ToolExecutor {
             } else if (tool.scopesFromTarget()) {
                 scopes.addAll(targetScopes.of(call.method(), targetPath(tool, call)));
             }
-            Path file = tool.response() == ResponseKind.FILE ? Downloads.newFile(args.get("outputPath")) : null;
+            Path file = tool.response() == ResponseKind.FILE ? downloads.newFile(args.get("outputPath")) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
             String token = tokens.token(new TokenRequest(scopes, account, context.principal())).value();
             call = call.withHeader("Authorization", "Bearer " + token);
