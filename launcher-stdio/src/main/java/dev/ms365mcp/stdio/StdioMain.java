@@ -39,7 +39,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(name = "ms365-mcp", mixinStandardHelpOptions = true, versionProvider = StdioMain.VersionText.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.")
+        description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.",
+        footer = {"", "Environment (flags win over variables; README.md lists them all):",
+            "  MS365_MCP_CLIENT_ID          application (client) id of your Entra app registration",
+            "  MS365_MCP_TENANT_ID          tenant id or domain; 'consumers' for personal accounts",
+            "  MS365_MCP_TOKEN_CACHE_PATH   encrypted token cache file (key beside it, or MS365_MCP_CACHE_KEY)",
+            "  MS365_MCP_SELECTED_ACCOUNT_PATH  file remembering the selected account",
+            "  MS365_MCP_ORG_MODE=true      same as --org-mode",
+            "  READ_ONLY=true               same as --read-only",
+            "  ENABLED_TOOLS=<regex>        same as --enabled-tools",
+            "  MS365_MCP_OAUTH_TOKEN        a Graph access token to use instead of signing in",
+            "  MS365_MCP_DOWNLOAD_DIR       the only folder download-bytes-to-file writes into (~/Downloads/ms365-mcp)",
+            "  LOG_LEVEL, SILENT            logging on stderr"})
 public final class StdioMain implements Callable<Integer> {
 
     @Mixin

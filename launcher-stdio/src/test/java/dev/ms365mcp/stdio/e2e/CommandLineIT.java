@@ -37,6 +37,9 @@ class CommandLineIT {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--org-mode", "--read-only", "--enabled-tools");
+        assertThat(help.out()).as("the variables that matter").contains("MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID",
+                "MS365_MCP_TOKEN_CACHE_PATH", "MS365_MCP_ORG_MODE", "READ_ONLY", "ENABLED_TOOLS", "MS365_MCP_DOWNLOAD_DIR",
+                "README.md");
         Outcome version = run(Map.of(), "--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("ms365-mcp ");
