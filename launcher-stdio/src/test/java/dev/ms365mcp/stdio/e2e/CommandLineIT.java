@@ -62,6 +62,25 @@ class CommandLineIT {
     }
 
     @Test
+    void theReadmeListPermissionsExampleRunsFromTheRepositoryRootAsWritten() throws Exception {
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("e2e.jar")).toAbsolutePath().getParent()
+                .getParent().getParent();
+        String example = java.nio.file.Files.readAllLines(root.resolve("README.md")).stream()
+                .map(l -> java.util.regex.Pattern.compile("`(java -jar [^`]*--list-permissions)`").matcher(l))
+                .filter(java.util.regex.Matcher::find).map(m -> m.group(1)).findFirst().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(example.split(" ")));
+        cmd.set(0, McpClientRun.java());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(example).isZero();
+        assertThat(McpClientRun.JSON.readTree(out).path("scopes").toString()).contains("Mail.Read", "Chat.Read");
+    }
+
+    @Test
     void listPresetsCountsThePresetsOwnToolsAndNamesOrgMode() throws Exception {
         Outcome personal = run(Map.of(), "--list-presets");
         String teams = personal.out().lines().filter(l -> l.strip().startsWith("teams ")).findFirst().orElseThrow();
