@@ -39,6 +39,8 @@ final class JsonRpcLineGuard extends InputStream {
 
     static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
     static final int MAX_DEPTH = 64;
+    /** Longest string value: room for a 4 MB file in base64 (Graph's limit for a simple upload). */
+    static final int MAX_STRING_CHARS = 6 * 1024 * 1024;
     /** How long the end of input waits for answers still being worked on (a slow Graph call). */
     static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
@@ -73,7 +75,7 @@ final class JsonRpcLineGuard extends InputStream {
     static JsonMapper limitedMapper() {
         return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH)
-                .maxStringLength(MAX_LINE_BYTES)
+                .maxStringLength(MAX_STRING_CHARS)
                 .maxDocumentLength(MAX_LINE_BYTES)
                 .build()).build()).build();
     }
@@ -180,9 +182,12 @@ final class JsonRpcLineGuard extends InputStream {
         try {
             map = mapper.readValue(text, Map.class);
         } catch (IOException | RuntimeException e) {
-            if (beyondLimits(e)) {
-                answer(id, -32600, "Invalid Request: nested deeper than " + MAX_DEPTH
-                        + " levels or longer than the server reads; nothing was done");
+            StreamConstraintsException limit = beyondLimits(e);
+            if (limit != null) {
+                String what = String.valueOf(limit.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("nesting")
+                        ? "nested deeper than " + MAX_DEPTH + " levels"
+                        : "holds a string longer than " + MAX_STRING_CHARS + " characters";
+                answer(id, -32600, "Invalid Request: the message is " + what + "; nothing was done");
             } else {
                 answer(id, -32700, "Parse error: the line is not valid JSON");
             }
@@ -319,13 +324,14 @@ final class JsonRpcLineGuard extends InputStream {
         }
     }
 
-    private static boolean beyondLimits(Throwable e) {
+    /** The input limit {@code e} ran into, or null when it failed for another reason. */
+    private static StreamConstraintsException beyondLimits(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StreamConstraintsException) {
-                return true;
+            if (t instanceof StreamConstraintsException limit) {
+                return limit;
             }
         }
-        return false;
+        return null;
     }
 
     private static final class TopLevel {

@@ -105,6 +105,18 @@ class PipedRequestsIT {
     }
 
     @Test
+    void anOverlongStringIsRefusedWhileParsingAndTheServerKeepsServingUnderDesktopOptions() throws Exception {
+        String big = "x".repeat(7 * 1024 * 1024);
+        Piped piped = pipe(DESKTOP_OPTIONS, List.of(), INITIALIZE, INITIALIZED,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"send-mail\","
+                        + "\"arguments\":{\"body\":\"" + big + "\"}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        assertThat(piped.byId(1).path("error").path("message").asString()).contains("holds a string longer than");
+        assertThat(piped.byId(2).path("result").path("tools").size()).isGreaterThan(40);
+        assertThat(piped.stderr()).doesNotContain("OutOfMemoryError");
+    }
+
+    @Test
     void wrongParamTypesGetPlainInvalidParamsAndNoJavaInternalsReachStdout() throws Exception {
         Piped piped = pipe(DESKTOP_OPTIONS, List.of(), INITIALIZE, INITIALIZED,
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list-mail-messages\",\"arguments\":5}}",
