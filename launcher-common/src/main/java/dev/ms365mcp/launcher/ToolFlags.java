@@ -73,6 +73,21 @@ public final class ToolFlags {
         return b;
     }
 
+    /**
+     * The warning to print when the tool-name pattern ({@code --enabled-tools} or {@code ENABLED_TOOLS})
+     * leaves no tool at all, naming the pattern and where it came from; null when there is no pattern
+     * or it matched something. A typo there would otherwise start a server with nothing to offer.
+     */
+    public String unmatchedPatternWarning(Map<String, String> env, int offeredTools) {
+        String pattern = enabledTools != null ? enabledTools : env.get("ENABLED_TOOLS");
+        if (pattern == null || pattern.isBlank() || offeredTools > 0) {
+            return null;
+        }
+        String source = enabledTools != null ? "--enabled-tools" : "ENABLED_TOOLS";
+        return source + " '" + pattern + "' matches no tool in this mode, so the server offers none. Tool names "
+                + "look like list-mail-messages or send-mail (--list-presets, README); org-only tools need --org-mode.";
+    }
+
     /** Sets logback's level before its first use: -v, else SILENT, else LOG_LEVEL (default info). */
     private void configureLogging(Map<String, String> env) {
         String level = env.getOrDefault("LOG_LEVEL", "info");

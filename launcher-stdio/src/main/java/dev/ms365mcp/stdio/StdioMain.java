@@ -13,8 +13,10 @@ import dev.ms365mcp.tools.ToolSettings;
 import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.catalog.Catalog;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpError;
+import dev.ms365mcp.tools.ToolResults;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -38,7 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(name = "ms365-mcp", mixinStandardHelpOptions = true, versionProvider = StdioMain.VersionText.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.")
+        description = "Microsoft 365 (Microsoft Graph) tools for AI assistants, over MCP STDIO.",
+        footer = {"", "Environment (flags win over variables; README.md lists them all):",
+            "  MS365_MCP_CLIENT_ID          application (client) id of your Entra app registration",
+            "  MS365_MCP_TENANT_ID          tenant id or domain; 'consumers' for personal accounts",
+            "  MS365_MCP_TOKEN_CACHE_PATH   encrypted token cache file (key beside it, or MS365_MCP_CACHE_KEY)",
+            "  MS365_MCP_SELECTED_ACCOUNT_PATH  file remembering the selected account",
+            "  MS365_MCP_ORG_MODE=true      same as --org-mode",
+            "  READ_ONLY=true               same as --read-only",
+            "  ENABLED_TOOLS=<regex>        same as --enabled-tools",
+            "  MS365_MCP_OAUTH_TOKEN        a Graph access token to use instead of signing in",
+            "  MS365_MCP_DOWNLOAD_DIR       the only folder download-bytes-to-file writes into (~/Downloads/ms365-mcp)",
+            "  LOG_LEVEL, SILENT            logging on stderr"})
 public final class StdioMain implements Callable<Integer> {
 
     @Mixin
@@ -141,7 +154,12 @@ public final class StdioMain implements Callable<Integer> {
         AuthSettings auth = AuthSettings.fromEnv(effective);
         TokenProvider tokens = TokenProviders.fromSettings(auth);
         AccountManager accounts = TokenProviders.accountManager(tokens);
-        Ms365Tools tools = Ms365Tools.builder()
+        Ms365Tools.Builder builder = Ms365Tools.builder();
+        String downloadDir = effective.get("MS365_MCP_DOWNLOAD_DIR");
+        if (downloadDir != null && !downloadDir.isBlank()) {
+            builder.downloadFolder(Path.of(downloadDir.strip()));
+        }
+        Ms365Tools tools = builder
                 .settings(settings)
                 .tokenProvider(tokens)
                 .accountManager(accounts)
@@ -149,8 +167,17 @@ public final class StdioMain implements Callable<Integer> {
                 .safety(SafetySettings.fromEnv(effective, AuthSettings.defaultConfigDir(effective,
                         System.getProperty("os.name", ""), Path.of(System.getProperty("user.home", "."))).resolve("logs")))
                 .build();
+        String unmatched = this.tools.unmatchedPatternWarning(effective, tools.offeredTools().size());
+        if (unmatched != null) {
+            System.err.println("ms365-mcp: warning: " + unmatched);
+        }
         if (listPermissions) {
-            protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
+            Map<String, Object> permissions = new java.util.LinkedHashMap<>();
+            permissions.put("scopes", tools.requiredScopes());
+            if (unmatched != null) {
+                permissions.put("warning", unmatched);
+            }
+            protocolOut.println(JsonMapper.shared().writeValueAsString(permissions));
             return 0;
         }
         if (accountCommand != null && accountCommand.keepTokens) {
@@ -163,13 +190,14 @@ public final class StdioMain implements Callable<Integer> {
         return 0;
     }
 
-    /** Serves until stdin ends (the client is gone), then closes the session. */
+    /** Serves until stdin ends (the client is gone) and every request read is answered, then closes the session. */
     private void serve(Ms365Tools tools) throws InterruptedException {
-        McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.shared());
+        McpJsonMapper mapper = JsonRpcLineGuard.limitedMcpMapper();
+        JsonRpcAnswers answers = new JsonRpcAnswers(protocolOut, JsonMapper.shared());
         CountDownLatch stdinClosed = new CountDownLatch(1);
-        JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), protocolOut, mapper,
-                stdinClosed::countDown, new CancellationRelay(mapper, tools::cancel));
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, protocolOut);
+        JsonRpcLineGuard stdin = new JsonRpcLineGuard(new BufferedInputStream(System.in), answers, mapper,
+                tools::unavailableReason, stdinClosed::countDown, new CancellationRelay(mapper, tools::cancel));
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, stdin, answers);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ms365-mcp", Version.of(StdioMain.class))
                 .instructions(INSTRUCTIONS)
@@ -177,10 +205,34 @@ public final class StdioMain implements Callable<Integer> {
                 .jsonSchemaValidator(tools.schemaValidator())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .requestTimeout(java.time.Duration.ofMinutes(5)) // a confirmation question waits for a person
-                .tools(tools.syncToolSpecifications())
+                .tools(tools.syncToolSpecifications().stream().map(StdioMain::answeringEveryFailure).toList())
                 .build();
         stdinClosed.await();
         server.closeGracefully();
+    }
+
+    /**
+     * The tool with any {@link Throwable} of one call turned into that call's error result. Reactor
+     * treats {@code StackOverflowError} and {@code OutOfMemoryError} as fatal and drops the request
+     * unanswered; here they end only the call that caused them.
+     */
+    static McpServerFeatures.SyncToolSpecification answeringEveryFailure(McpServerFeatures.SyncToolSpecification spec) {
+        String name = spec.tool().name();
+        return McpServerFeatures.SyncToolSpecification.builder().tool(spec.tool()).callHandler((exchange, request) -> {
+            try {
+                return spec.callHandler().apply(exchange, request);
+            } catch (McpError e) {
+                throw e;
+            } catch (Throwable e) {
+                // The type only: an exception's text may quote arguments or Graph content.
+                System.err.println("ms365-mcp: " + name + " failed with " + e.getClass().getSimpleName());
+                String why = e instanceof StackOverflowError ? "the request or its answer is nested too deeply"
+                        : e instanceof OutOfMemoryError ? "the answer did not fit in the server's memory (-Xmx); "
+                                + "ask for less, e.g. a smaller top or $select"
+                        : "an internal error stopped it";
+                return ToolResults.error(name + " did not complete: " + why + ". The server keeps serving.");
+            }
+        }).build();
     }
 
     /** Said once per session instead of on every tool: what list tools accept beyond their schema. */

@@ -67,8 +67,8 @@ class CancellationRelayTest {
                     .tokenProvider(new StaticTokenProvider("t")).graphRoot(URI.create(graph.url())).build();
             QueueInput stdin = new QueueInput();
             BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
-            PrintStream out = new PrintStream(new LineCollector(stdout), true, StandardCharsets.UTF_8);
-            JsonRpcLineGuard guard = new JsonRpcLineGuard(stdin, out, mapper, () -> { },
+            JsonRpcAnswers out = new JsonRpcAnswers(new LineCollector(stdout), JsonMapper.shared());
+            JsonRpcLineGuard guard = new JsonRpcLineGuard(stdin, out, mapper, tools::unavailableReason, () -> { },
                     new CancellationRelay(mapper, tools::cancel));
             McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(mapper, guard, out))
                     .serverInfo("ms365-mcp", "test").jsonMapper(mapper)

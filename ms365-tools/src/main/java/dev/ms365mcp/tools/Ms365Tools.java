@@ -87,6 +87,8 @@ public final class Ms365Tools {
     private final Map<String, Cancellation> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean allowPagination;
     private final SafetyGate safety;
+    private final List<ToolDef> catalogTools;
+    private final ToolSettings settings;
 
     private Ms365Tools(Builder b) {
         TokenProvider tokens = Objects.requireNonNull(b.tokens, "tokenProvider is required");
@@ -94,12 +96,14 @@ public final class Ms365Tools {
             new AccountTools(b.accounts, this::requiredScopes).tools().forEach(b.localTools::putIfAbsent);
         }
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
+        this.catalogTools = b.catalog.tools();
+        this.settings = b.settings;
         List<ToolDef> selected = selection.select(b.catalog.tools());
         this.offered = selected;
         this.safety = new SafetyGate(b.safety, b.catalog.tools());
         this.executor = new ToolExecutor(b.settings, tokens,
                 new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools(),
-                safety);
+                safety, b.downloadFolder);
         this.allowPagination = b.settings.allowPagination();
         this.executor.accountArgument(b.accountArgument);
         if (b.settings.discovery()) {
@@ -133,13 +137,41 @@ public final class Ms365Tools {
     }
 
     /**
+     * Why {@code name} is not among the listed tools, in words for the model: read-only or personal
+     * mode hides it, this configuration leaves it out, or no such tool exists. Null when it is listed.
+     */
+    public String unavailableReason(String name) {
+        if (byName.containsKey(name)) {
+            return null;
+        }
+        ToolDef known = catalogTools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        if (known == null) {
+            return "Unknown tool '" + name + "': no such tool exists. tools/list shows the available ones.";
+        }
+        if (settings.readOnly() && !known.readOnly()) {
+            return "The tool '" + name + "' is hidden because this server runs read-only (--read-only / READ_ONLY=true)"
+                    + " and the tool changes data. Nothing was sent.";
+        }
+        if (known.orgOnly() && !settings.orgMode()) {
+            return "The tool '" + name + "' is a work/school tool, offered only in org mode: start the server with "
+                    + "--org-mode (MS365_MCP_ORG_MODE=true).";
+        }
+        if (settings.discovery()) {
+            return "'" + name + "' is not called directly in discovery mode: find it with search-tools and run it "
+                    + "with execute-tool.";
+        }
+        return "The tool '" + name + "' is not offered in this configuration (--preset, --enabled-tools / "
+                + "ENABLED_TOOLS, MS365_MCP_ALLOWED_SCOPES or the sign-in kind leave it out).";
+    }
+
+    /**
      * Calls a tool by name. A tool that exists but is not offered (org-only, write tool in
      * read-only mode...) is refused the same way as an unknown one, before anything is sent.
      */
     public CallToolResult call(String name, Map<String, Object> arguments) {
         ToolDef tool = byName.get(name);
         if (tool == null) {
-            return ToolResults.error("No tool named '" + name + "' is available in this configuration.");
+            return ToolResults.error(unavailableReason(name));
         }
         return invoke(tool, arguments);
     }
@@ -358,6 +390,7 @@ public final class Ms365Tools {
         private AccountManager accounts;
         private SafetySettings safety = SafetySettings.off();
         private boolean accountArgument = true;
+        private java.nio.file.Path downloadFolder = dev.ms365mcp.tools.execution.ToolExecutor.defaultDownloadFolder();
 
         private Builder() {
             localTools.put(ParseTeamsUrl.NAME, new ParseTeamsUrl());
@@ -406,6 +439,15 @@ public final class Ms365Tools {
          */
         public Builder accountArgument(boolean allowed) {
             this.accountArgument = allowed;
+            return this;
+        }
+
+        /**
+         * The only folder download-bytes-to-file writes into (created 0700 on first use); default
+         * ~/Downloads/ms365-mcp. The launchers take it from {@code MS365_MCP_DOWNLOAD_DIR}.
+         */
+        public Builder downloadFolder(java.nio.file.Path folder) {
+            this.downloadFolder = Objects.requireNonNull(folder);
             return this;
         }
 

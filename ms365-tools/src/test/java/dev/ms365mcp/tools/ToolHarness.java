@@ -20,6 +20,8 @@ public final class ToolHarness implements AutoCloseable, AfterEachCallback {
 
     public final FakeGraph graph = FakeGraph.start();
     private Ms365Tools tools;
+    private UnaryOperator<ToolSettings.Builder> lastSettings = s -> s;
+    private java.nio.file.Path downloadFolder;
 
     public ToolHarness() {
         this(s -> s);
@@ -31,10 +33,18 @@ public final class ToolHarness implements AutoCloseable, AfterEachCallback {
 
     /** Rebuilds the tool set with other settings, against the same fake. */
     public ToolHarness configure(UnaryOperator<ToolSettings.Builder> settings) {
+        lastSettings = settings;
         ToolSettings s = settings.apply(ToolSettings.defaults().toBuilder().orgMode(true)).build();
-        tools = Ms365Tools.builder().settings(s).tokenProvider(new StaticTokenProvider(TOKEN))
-                .graphRoot(URI.create(graph.url())).build();
+        Ms365Tools.Builder b = Ms365Tools.builder().settings(s).tokenProvider(new StaticTokenProvider(TOKEN))
+                .graphRoot(URI.create(graph.url()));
+        tools = (downloadFolder == null ? b : b.downloadFolder(downloadFolder)).build();
         return this;
+    }
+
+    /** Rebuilds the tool set, same settings, with this folder for download-bytes-to-file. */
+    public ToolHarness downloadFolder(java.nio.file.Path folder) {
+        this.downloadFolder = folder;
+        return configure(lastSettings);
     }
 
     public Ms365Tools tools() {

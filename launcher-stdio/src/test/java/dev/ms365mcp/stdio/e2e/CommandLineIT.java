@@ -37,6 +37,9 @@ class CommandLineIT {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--org-mode", "--read-only", "--enabled-tools");
+        assertThat(help.out()).as("the variables that matter").contains("MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID",
+                "MS365_MCP_TOKEN_CACHE_PATH", "MS365_MCP_ORG_MODE", "READ_ONLY", "ENABLED_TOOLS", "MS365_MCP_DOWNLOAD_DIR",
+                "README.md");
         Outcome version = run(Map.of(), "--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("ms365-mcp ");
@@ -56,6 +59,52 @@ class CommandLineIT {
         Outcome o = run(Map.of(), "--list-presets", "--org-mode");
         assertThat(o.exit()).isZero();
         assertThat(o.out()).contains("mail", "calendar", "teams-write", "all", "org mode");
+    }
+
+    @Test
+    void theReadmeListPermissionsExampleRunsFromTheRepositoryRootAsWritten() throws Exception {
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("e2e.jar")).toAbsolutePath().getParent()
+                .getParent().getParent();
+        String example = java.nio.file.Files.readAllLines(root.resolve("README.md")).stream()
+                .map(l -> java.util.regex.Pattern.compile("`(java -jar [^`]*--list-permissions)`").matcher(l))
+                .filter(java.util.regex.Matcher::find).map(m -> m.group(1)).findFirst().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(example.split(" ")));
+        cmd.set(0, McpClientRun.java());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(example).isZero();
+        assertThat(McpClientRun.JSON.readTree(out).path("scopes").toString()).contains("Mail.Read", "Chat.Read");
+    }
+
+    @Test
+    void listPresetsCountsThePresetsOwnToolsAndNamesOrgMode() throws Exception {
+        Outcome personal = run(Map.of(), "--list-presets");
+        String teams = personal.out().lines().filter(l -> l.strip().startsWith("teams ")).findFirst().orElseThrow();
+        assertThat(teams).contains("needs --org-mode").doesNotContain("1 tools");
+        // Every search row is org-only: in org mode the preset counts exactly those rows.
+        long searchRows = dev.ms365mcp.tools.catalog.Catalog.builtIn().tools().stream()
+                .filter(t -> t.area().equals("search")).count();
+        Outcome org = run(Map.of(), "--list-presets", "--org-mode");
+        String search = org.out().lines().filter(l -> l.strip().startsWith("search ")).findFirst().orElseThrow();
+        assertThat(search).contains(" " + searchRows + " tools");
+        long mailRows = dev.ms365mcp.tools.catalog.Catalog.builtIn().tools().stream()
+                .filter(t -> t.area().equals("mail") && !t.orgOnly()).count();
+        assertThat(personal.out()).containsPattern("mail +" + mailRows + " tools");
+    }
+
+    @Test
+    void aToolPatternThatMatchesNothingIsWarnedAbout() throws Exception {
+        Outcome o = run(Map.of("ENABLED_TOOLS", "^mial-"), "--list-permissions");
+        assertThat(o.exit()).isZero();
+        assertThat(o.err()).contains("ENABLED_TOOLS '^mial-' matches no tool");
+        assertThat(McpClientRun.JSON.readTree(o.out()).path("warning").asString()).contains("'^mial-'");
+        Outcome flag = run(Map.of(), "--enabled-tools", "nothing-like-this", "--list-permissions");
+        assertThat(flag.err()).contains("--enabled-tools 'nothing-like-this' matches no tool");
+        assertThat(run(Map.of(), "--enabled-tools", "mail", "--list-permissions").err()).doesNotContain("matches no tool");
     }
 
     @ParameterizedTest

@@ -30,6 +30,8 @@ final class CacheFileLock {
     private final ReentrantLock threads = new ReentrantLock();
     private FileChannel channel;
     private FileLock processLock;
+    private volatile boolean warnedReadOnly;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CacheFileLock.class);
 
     private CacheFileLock(Path lockFile) {
         this.lockFile = lockFile;
@@ -51,8 +53,17 @@ final class CacheFileLock {
             processLock = channel.lock();
         } catch (IOException e) {
             closeChannel();
+            if (SecureFiles.unwritable(e)) {
+                // A read-only cache (a mounted secret): nobody here can write it, so threads suffice.
+                if (!warnedReadOnly) {
+                    warnedReadOnly = true;
+                    LOG.debug("The token cache folder {} cannot be written ({}); using the cache read-only",
+                            lockFile.getParent(), SecureFiles.reason(e));
+                }
+                return;
+            }
             threads.unlock();
-            throw new AuthException("Cannot lock the token cache (" + lockFile + "): " + e.getMessage()
+            throw new AuthException("Cannot lock the token cache (" + lockFile + "): " + SecureFiles.reason(e)
                     + ". Check that the directory is writable.", e);
         }
     }

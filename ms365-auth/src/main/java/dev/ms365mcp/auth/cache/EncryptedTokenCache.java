@@ -37,6 +37,8 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     private final CacheFileLock lock;
     private final byte[] configuredKey;
     private CacheCipher cipher; // guarded by lock; made on first access so that opening has no side effects
+    /** What MSAL last stored when the file could not be written (a read-only mount); newer than the file. */
+    private String inMemory; // guarded by lock
 
     private EncryptedTokenCache(Path file, byte[] configuredKey) {
         this.file = file;
@@ -88,6 +90,27 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
         locked(this::read);
     }
 
+    /**
+     * Checks, before anyone is asked to sign in, that a sign-in could be stored: the cache can be
+     * read (or does not exist yet) and its folder can be written. Throws an {@link AuthException}
+     * saying why not ("permission denied", "read-only file system"); creates nothing but the folder.
+     */
+    public void verifyWritable() {
+        locked(() -> {
+            read();
+            Path dir = file.getParent();
+            try {
+                SecureFiles.createPrivateDirectories(dir);
+                Files.delete(Files.createTempFile(dir, "." + file.getFileName() + ".", ".probe", SecureFiles.privateFile()));
+            } catch (IOException e) {
+                throw new AuthException("A sign-in could not be stored: the token cache folder " + dir + " cannot be "
+                        + "written (" + SecureFiles.reason(e) + "). Make it writable or set MS365_MCP_TOKEN_CACHE_PATH "
+                        + "to a writable place, then sign in again.", e);
+            }
+            return null;
+        });
+    }
+
     /** True when the cache file exists (it may still be unreadable). */
     public boolean exists() {
         return Files.exists(file);
@@ -120,13 +143,17 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
 
     /** The decrypted JSON, or empty when there is no cache file yet. Package-private: it holds tokens. */
     Optional<String> read() {
+        if (inMemory != null) {
+            return Optional.of(inMemory);
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new AuthException("Cannot read the token cache " + file + ": " + e.getMessage(), e);
+            throw new AuthException("Cannot read the token cache " + file + " (" + SecureFiles.reason(e)
+                    + "). Make it readable, or set MS365_MCP_TOKEN_CACHE_PATH.", e);
         }
         return Optional.of(cipher(false).decrypt(bytes, file, keySource()));
     }
@@ -136,8 +163,17 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
             SecureFiles.writeAtomically(file, cipher(true).encrypt(json));
             LOG.debug("Token cache written to {}", file);
         } catch (IOException e) {
-            throw new AuthException("Cannot write the token cache " + file + ": " + e.getMessage()
-                    + ". Check that the directory is writable, or set MS365_MCP_TOKEN_CACHE_PATH.", e);
+            if (SecureFiles.unwritable(e) && Files.exists(file)) {
+                // A cache on a read-only mount: refreshed tokens live on in this process only.
+                if (inMemory == null) {
+                    LOG.warn("The token cache {} cannot be written ({}); refreshed tokens are kept in memory "
+                            + "for this process only", file, SecureFiles.reason(e));
+                }
+                inMemory = json;
+                return;
+            }
+            throw new AuthException("Cannot write the token cache " + file + " (" + SecureFiles.reason(e)
+                    + "). Check that the directory is writable, or set MS365_MCP_TOKEN_CACHE_PATH.", e);
         }
     }
 

@@ -63,6 +63,26 @@ public final class SecureFiles {
         }
     }
 
+    /** Why a file operation failed, in the words of the system ("permission denied", "read-only file system"). */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        return e.getMessage() == null ? "input/output error" : e.getMessage();
+    }
+
+    /** True when {@code e} says the place cannot be written at all (permissions, a read-only mount), not that writing went wrong. */
+    static boolean unwritable(IOException e) {
+        String why = reason(e);
+        return why.equals("permission denied") || why.contains("read-only") || why.contains("not permitted");
+    }
+
     /** Options for opening/creating a file that only its owner may read. */
     public static FileAttribute<?>[] privateFile() {
         return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}

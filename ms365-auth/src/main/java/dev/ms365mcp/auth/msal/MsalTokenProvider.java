@@ -129,6 +129,8 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
         Set<String> loginScopes = graphScopes(scopes);
         checkAllowed(loginScopes);
+        // Before a code is shown: a sign-in that cannot be stored would be lost after the user's work.
+        cache.verifyWritable();
 
         CompletableFuture<DeviceCode> code = new CompletableFuture<>();
         CompletableFuture<AccountInfo> completion = new CompletableFuture<>();

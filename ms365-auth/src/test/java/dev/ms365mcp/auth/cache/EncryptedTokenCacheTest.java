@@ -193,6 +193,52 @@ class EncryptedTokenCacheTest {
     }
 
     /** Every entry point fails with a clear message, and nobody rewrites the unreadable file. */
+    /** Makes {@code dir} impossible to write, even for root (an immutable directory), and gives it back after. */
+    private static AutoCloseable unwritable(Path dir) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Process p = new ProcessBuilder(root ? new String[] {"chattr", "+i", dir.toString()}
+                : new String[] {"chmod", "500", dir.toString()}).inheritIO().start();
+        assumeTrue(p.waitFor() == 0, "cannot make a directory unwritable here");
+        assumeTrue(!Files.isWritable(dir) || root, "directory still writable");
+        return () -> new ProcessBuilder(root ? new String[] {"chattr", "-i", dir.toString()}
+                : new String[] {"chmod", "700", dir.toString()}).inheritIO().start().waitFor();
+    }
+
+    @Test
+    void loginOnAnUnwritableCacheFolderSaysWhyBeforeAnyCodeIsShown() throws Exception {
+        Path folder = fx.cacheFile().getParent();
+        Files.createDirectories(folder);
+        MsalTokenProvider provider = new MsalTokenProvider(fx.settings(), fx.http);
+        try (AutoCloseable locked = unwritable(folder)) {
+            fx.entra.clearRequests();
+            assertThatThrownBy(() -> provider.startLogin(MAIL))
+                    .isInstanceOf(AuthException.class)
+                    .hasMessageContaining("cannot be written (")
+                    .hasMessageContaining(folder.toString())
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("permission denied", "not permitted",
+                            "read-only file system"))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(folder + ": " + folder));
+            assertThat(fx.entra.requests()).as("no device code was asked for").isEmpty();
+        }
+    }
+
+    @Test
+    void aValidCacheOnAReadOnlyFolderIsReadAndRefreshesStayInMemory() throws Exception {
+        // Access tokens this short are refreshed on every call: each call rotates the refresh token.
+        fx.entra.accessTokenLifetime(Duration.ofMinutes(1));
+        signedIn();
+        byte[] before = Files.readAllBytes(fx.cacheFile());
+        MsalTokenProvider provider = new MsalTokenProvider(fx.settings(), fx.http);
+        try (AutoCloseable locked = unwritable(fx.cacheFile().getParent())) {
+            String first = provider.token(TokenRequest.forScopes(MAIL)).value();
+            String second = provider.token(TokenRequest.forScopes(MAIL)).value();
+            assertThat(first).isNotBlank();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(fx.entra.reusedRefreshTokenCount()).as("the rotated refresh token was kept in memory").isZero();
+        }
+        assertThat(Files.readAllBytes(fx.cacheFile())).isEqualTo(before);
+    }
+
     private void assertUnreadable(String... messageParts) throws Exception {
         byte[] before = Files.readAllBytes(fx.cacheFile());
         MsalTokenProvider provider = new MsalTokenProvider(fx.settings(), fx.http);
@@ -213,11 +259,11 @@ class EncryptedTokenCacheTest {
                     });
         }
         assertThat(provider.verify().signedIn()).isFalse();
-        // A sign-in cannot be stored either: the unreadable file is not replaced by an empty cache.
-        assertThat(provider.startLogin(MAIL).completion())
-                .failsWithin(Duration.ofSeconds(30))
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .withCauseInstanceOf(AuthException.class);
+        // A sign-in could not be stored either: refused before a device code is asked for, and the
+        // unreadable file is not replaced by an empty cache.
+        fx.entra.clearRequests();
+        assertThatThrownBy(() -> provider.startLogin(MAIL)).isInstanceOf(AuthException.class);
+        assertThat(fx.entra.requests()).isEmpty();
         assertThat(Files.readAllBytes(fx.cacheFile())).isEqualTo(before);
         // The lock was released on every failure: a healthy cache elsewhere in this JVM still works.
         EncryptedTokenCache.open(fx.cacheFile(), null).locked(() -> null);

@@ -74,7 +74,7 @@ public final class DemoMailbox {
                 (req, base) -> list(req.rawPath().split("/")[4], req));
         graph.onMatching("GET", "/v1\\.0/me/messages/([^/]+)", (req, base) -> {
             ObjectNode m = messages.get(lastSegment(req));
-            return m == null ? notFound() : FakeResponse.ok(m.toString());
+            return m == null ? notFound() : FakeResponse.ok(selected(m, req).toString());
         });
         graph.onMatching("DELETE", "/v1\\.0/me/messages/([^/]+)", (req, base) ->
                 messages.remove(lastSegment(req)) == null ? notFound() : FakeResponse.noContent());
@@ -97,8 +97,27 @@ public final class DemoMailbox {
                 .toList();
         ObjectNode out = JsonText.MAPPER.createObjectNode();
         out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('demo')/messages");
-        out.putArray("value").addAll(items);
+        out.putArray("value").addAll(items.stream().map(m -> selected(m, req)).toList());
         return FakeResponse.ok(out.toString());
+    }
+
+    /** Like Graph: with {@code $select}, only those properties, plus {@code id} and {@code @odata.etag}. */
+    private static ObjectNode selected(ObjectNode message, RecordedRequest req) {
+        String select = req.query().get("$select");
+        if (select == null || select.isBlank()) {
+            return message;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>(List.of("id", "@odata.etag"));
+        for (String name : select.split(",")) {
+            keep.add(name.strip());
+        }
+        ObjectNode out = JsonText.MAPPER.createObjectNode();
+        message.properties().forEach(e -> {
+            if (keep.contains(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        return out;
     }
 
     private static String lastSegment(RecordedRequest req) {

@@ -73,12 +73,20 @@ public final class ToolExecutor {
     /** {@code catalog}: the rows whose scopes a call without its own (a download target, batch steps) borrows. */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
             List<ToolDef> catalog) {
-        this(settings, tokens, graph, localTools, catalog, null);
+        this(settings, tokens, graph, localTools, catalog, null, Downloads.defaultFolder());
     }
 
-    /** {@code safety}: checks every call just before it is sent (null: none). */
+    /** Where download-bytes-to-file writes when no folder is given: ~/Downloads/ms365-mcp. */
+    public static Path defaultDownloadFolder() {
+        return Downloads.defaultFolder();
+    }
+
+    /**
+     * @param safety         checks every call just before it is sent (null: none)
+     * @param downloadFolder the only folder download-bytes-to-file writes into
+     */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
-            List<ToolDef> catalog, SafetyGate safety) {
+            List<ToolDef> catalog, SafetyGate safety, Path downloadFolder) {
         this.safety = safety != null ? safety : new SafetyGate(dev.ms365mcp.tools.safety.SafetySettings.off(), catalog);
         this.localTools = Map.copyOf(localTools);
         this.settings = settings;
@@ -92,7 +100,7 @@ public final class ToolExecutor {
         this.targetScopes = new TargetScopes(catalog);
         this.sessions = new WorkbookSessions(graph, json);
         this.batch = new JsonBatch(graph, json, shaper, errors, settings.maxRetries());
-        this.downloads = new Downloads(graph, json, shaper, errors);
+        this.downloads = new Downloads(graph, json, shaper, errors, downloadFolder);
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
@@ -161,7 +169,7 @@ public final class ToolExecutor {
             } else if (tool.scopesFromTarget()) {
                 scopes.addAll(targetScopes.of(call.method(), targetPath(tool, call)));
             }
-            Path file = tool.response() == ResponseKind.FILE ? Downloads.newFile(args.get("outputPath")) : null;
+            Path file = tool.response() == ResponseKind.FILE ? downloads.newFile(args.get("outputPath")) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
             if (account != null && !accountArgument) {
                 return error("The account argument is not accepted by this server: each request acts as the user "

@@ -146,25 +146,41 @@ class DownloadsTest {
         assertThat(ToolHarness.text(r)).contains("no download URL");
     }
 
-    @Test
-    void bytesAreSavedToANewFile() throws Exception {
-        harness.graph.on("GET", "/v1.0/me/photo/$value", FakeResponse.bytes(200, "image/jpeg", JPEG));
-        Path file = dir.resolve("me.jpg");
+    private Path downloads() {
+        Path folder = dir.resolve("downloads");
+        harness.downloadFolder(folder);
+        return folder;
+    }
 
-        CallToolResult r = harness.call("download-bytes-to-file", Map.of("target", "/me/photo/$value",
-                "outputPath", file.toString()));
+    private CallToolResult toFile(String outputPath) {
+        return harness.call("download-bytes-to-file", Map.of("target", "/me/photo/$value", "outputPath", outputPath));
+    }
+
+    @Test
+    void bytesAreSavedToANewFileInTheDownloadFolderCreatedPrivate() throws Exception {
+        harness.graph.on("GET", "/v1.0/me/photo/$value", FakeResponse.bytes(200, "image/jpeg", JPEG));
+        Path folder = downloads();
+
+        CallToolResult r = toFile("me.jpg");
 
         assertThat(r.isError()).as(ToolHarness.text(r)).isFalse();
-        assertThat(ToolHarness.text(r)).contains("Saved 10 bytes").contains(file.toString());
+        Path file = folder.resolve("me.jpg");
+        assertThat(ToolHarness.text(r)).contains("Saved 10 bytes").contains(file.toRealPath().toString());
         assertThat(Files.readAllBytes(file)).isEqualTo(JPEG);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)))
+                .isEqualTo("rwx------");
+        // An absolute path inside the folder is the same file name.
+        harness.graph.on("GET", "/v1.0/me/photo/$value", FakeResponse.bytes(200, "image/jpeg", JPEG));
+        assertThat(toFile(folder.resolve("again.jpg").toString()).isError()).isFalse();
     }
 
     @Test
     void anExistingFileIsNeverOverwrittenAndNothingIsSent() throws Exception {
-        Path file = Files.writeString(dir.resolve("keep.txt"), "mine");
+        Path folder = downloads();
+        Files.createDirectories(folder);
+        Path file = Files.writeString(folder.resolve("keep.txt"), "mine");
 
-        CallToolResult r = harness.call("download-bytes-to-file", Map.of("target", "/me/photo/$value",
-                "outputPath", file.toString()));
+        CallToolResult r = toFile("keep.txt");
 
         assertThat(r.isError()).isTrue();
         assertThat(ToolHarness.text(r)).contains("already exists");
@@ -173,22 +189,59 @@ class DownloadsTest {
     }
 
     @Test
-    void aMissingFolderOrARelativePathIsRefused() {
-        for (String out : List.of(dir.resolve("no/such/dir/x.bin").toString(), "x.bin", "")) {
-            CallToolResult r = harness.call("download-bytes-to-file", Map.of("target", "/me/photo/$value", "outputPath", out));
+    void pathsThatLeaveTheDownloadFolderAreRefusedBeforeAnythingIsSent() throws Exception {
+        Path folder = downloads();
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        for (String out : List.of("../outside.txt", "a/../../outside.txt", home.resolve(".bashrc").toString(),
+                folder + "/../escape.txt", "no/such/dir/x.bin", "")) {
+            CallToolResult r = toFile(out);
             assertThat(r.isError()).as(out).isTrue();
         }
-        assertThat(dir.resolve("no")).doesNotExist();
+        assertThat(home.resolve(".bashrc")).doesNotExist();
+        assertThat(dir.resolve("outside.txt")).doesNotExist();
+        assertThat(dir.resolve("escape.txt")).doesNotExist();
         assertThat(harness.graph.requests()).isEmpty();
+    }
+
+    @Test
+    void aSymbolicLinkOutOfTheFolderIsNotFollowed() throws Exception {
+        Path folder = downloads();
+        Files.createDirectories(folder);
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.createSymbolicLink(folder.resolve("link"), outside);
+        Files.createSymbolicLink(folder.resolve("dangling.txt"), outside.resolve("created-through-link.txt"));
+
+        CallToolResult throughFolder = toFile("link/x.bin");
+        CallToolResult throughFile = toFile("dangling.txt");
+
+        assertThat(throughFolder.isError()).isTrue();
+        assertThat(ToolHarness.text(throughFolder)).contains("symbolic link");
+        assertThat(throughFile.isError()).isTrue();
+        assertThat(outside).isEmptyDirectory();
+        assertThat(harness.graph.requests()).isEmpty();
+    }
+
+    @Test
+    void itIsNotOfferedUnderReadOnlyAndItsHintsSayItWrites() {
+        harness.configure(s -> s.localFiles(true).readOnly(true));
+        assertThat(harness.tools().tools()).extracting(ToolDef::name).doesNotContain("download-bytes-to-file");
+        assertThat(toFile("x.bin").isError()).isTrue();
+        assertThat(harness.graph.requests()).isEmpty();
+
+        harness.configure(s -> s.localFiles(true));
+        ToolDef row = harness.tools().tools().stream().filter(t -> t.name().equals("download-bytes-to-file"))
+                .findFirst().orElseThrow();
+        assertThat(row.readOnly()).isFalse();
+        assertThat(row.destructive()).as("it never overwrites").isFalse();
     }
 
     @Test
     void aFailedDownloadLeavesNoFile() {
         harness.graph.on("GET", "/v1.0/me/photo/$value", FakeResponse.error(404, "ImageNotFound", "No photo."));
-        Path file = dir.resolve("none.jpg");
+        Path file = downloads().resolve("none.jpg");
 
-        CallToolResult r = harness.call("download-bytes-to-file", Map.of("target", "/me/photo/$value",
-                "outputPath", file.toString()));
+        CallToolResult r = toFile("none.jpg");
 
         assertThat(r.isError()).isTrue();
         assertThat(ToolHarness.text(r)).contains("404");

@@ -57,6 +57,7 @@ class RequestShapeTest {
         Map<String, Object> args = SampleArguments.forTool(tool);
         Path file = downloads.resolve(tool.name() + ".out");
         if (tool.response() == ResponseKind.FILE) {
+            HARNESS.downloadFolder(downloads);
             args.put("outputPath", file.toString());
         }
         HARNESS.graph.clearRequests();
