@@ -290,7 +290,7 @@ public final class SafetyGate {
             SafetyRules.select(p.view(), rule.subject()).stream().filter(JsonNode::isString)
                     .forEach(s -> found.subjects.add(s.asString()));
         }
-        if (rule.anyone() != null) {
+        if (rule.anyone() != null && policy.active()) {
             for (JsonNode v : SafetyRules.select(p.view(), rule.anyone().pointer())) {
                 if (v.isString() && rule.anyone().values().contains(v.asString())) {
                     found.outside.add("anyone with the link");

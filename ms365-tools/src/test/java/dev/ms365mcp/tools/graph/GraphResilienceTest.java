@@ -101,7 +101,8 @@ class GraphResilienceTest {
         h.configure(s -> s.graph(GraphClientSettings.defaults().withBackoffMs(1, 5)));
         h.graph.on("POST", "/v1.0/me/sendMail", FakeResponse.accepted());
         h.graph.enqueue("POST", "/v1.0/me/sendMail", FakeResponse.error(503, "ServiceUnavailable", "x"));
-        Map<String, Object> body = Map.of("body", Map.of("message", Map.of("subject", "Hi")));
+        Map<String, Object> body = Map.of("body", Map.of("message", Map.of("subject", "Hi",
+                "toRecipients", List.of(Map.of("emailAddress", Map.of("address", "a@contoso.com"))))));
         CallToolResult r = h.call("send-mail", body);
         assertThat(r.isError()).isTrue();
         assertThat(text(r)).contains("503").doesNotContain("retries");

@@ -116,6 +116,8 @@ class RecipientGuardTest {
     @Test
     void meetingInvitationsAreRefused() {
         assertRefusedAndNothingSent(f.call("create-calendar-event", Map.of("body", Map.of("subject", "Sync",
+                "start", Map.of("dateTime", "2026-12-01T10:00:00", "timeZone", "UTC"),
+                "end", Map.of("dateTime", "2026-12-01T10:30:00", "timeZone", "UTC"),
                 "attendees", List.of(Map.of("emailAddress", Map.of("address", "guest@other.example"), "type", "required"))))),
                 "guest@other.example");
     }
