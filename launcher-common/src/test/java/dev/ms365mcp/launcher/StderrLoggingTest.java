@@ -20,6 +20,7 @@ class StderrLoggingTest {
     private static LoggerContext configured(String level) {
         System.setProperty("LOG_LEVEL", level);
         LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as logback's own start-up does
         StderrLogging logging = new StderrLogging();
         logging.setContext(context);
         logging.configure(context);
