@@ -42,6 +42,9 @@ class ToolListBudgetTest {
 
     private static int report(String mode, Ms365Tools set) {
         int bytes = toolsListBytes(set.tools());
+        System.out.println(mode + ": the reference's " + reference(set).size() + " tools " + toolsListBytes(reference(set))
+                + " bytes; ours only " + oursOnly(set).stream().map(ToolDef::name).toList() + " add " + (bytes
+                - toolsListBytes(reference(set))) + " bytes");
         Map<String, String> perArea = new TreeMap<>(set.tools().stream().collect(Collectors.groupingBy(ToolDef::area,
                 Collectors.collectingAndThen(Collectors.toList(), l -> l.size() + " tools " + toolsListBytes(l) + " B"))));
         System.out.println(mode + ": " + set.tools().size() + " tools, " + bytes + " bytes; per area " + perArea);

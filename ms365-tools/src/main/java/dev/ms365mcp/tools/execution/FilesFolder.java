@@ -38,6 +38,20 @@ public final class FilesFolder {
         return Path.of(System.getProperty("user.home"), "Downloads", "ms365-mcp");
     }
 
+    /**
+     * The folder the environment names: {@code MS365_MCP_FILES_DIR}, else its older name
+     * {@code MS365_MCP_DOWNLOAD_DIR}, else {@link #defaultFolder()}.
+     */
+    public static Path fromEnvironment(java.util.Map<String, String> env) {
+        for (String name : List.of("MS365_MCP_FILES_DIR", "MS365_MCP_DOWNLOAD_DIR")) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return Path.of(v.strip());
+            }
+        }
+        return defaultFolder();
+    }
+
     public Path path() {
         return folder;
     }

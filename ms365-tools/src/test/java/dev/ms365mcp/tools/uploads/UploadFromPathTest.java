@@ -269,4 +269,14 @@ class UploadFromPathTest {
         assertThat(ToolHarness.text(r)).contains("a.txt\t5 bytes\t").contains("1 files").doesNotContain("sub")
                 .doesNotContain("\tl\t");
     }
+
+    @Test
+    void theFilesFolderComesFromFilesDirThenTheOlderDownloadDir() {
+        assertThat(dev.ms365mcp.tools.execution.FilesFolder.fromEnvironment(Map.of("MS365_MCP_FILES_DIR", "/a",
+                "MS365_MCP_DOWNLOAD_DIR", "/b"))).isEqualTo(Path.of("/a"));
+        assertThat(dev.ms365mcp.tools.execution.FilesFolder.fromEnvironment(Map.of("MS365_MCP_FILES_DIR", " ",
+                "MS365_MCP_DOWNLOAD_DIR", "/b"))).isEqualTo(Path.of("/b"));
+        assertThat(dev.ms365mcp.tools.execution.FilesFolder.fromEnvironment(Map.of()))
+                .isEqualTo(dev.ms365mcp.tools.execution.FilesFolder.defaultFolder());
+    }
 }
