@@ -158,6 +158,7 @@ final class Uploads {
         byte[] buffer = new byte[chunk];
         int resumes = 0;
         long offset = 0;
+        long reported = 0;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             while (true) {
                 int length = (int) Math.min(chunk, size - offset);
@@ -192,8 +193,12 @@ final class Uploads {
                                 + " bytes. Call the tool again to start over.");
                     }
                 }
+                // MCP progress only ever grows: a resume that goes back to a chunk already counted says nothing.
+                if (next > reported) {
+                    reported = next;
+                    progress.report(next, (double) size, "Uploaded " + next + " of " + size + " bytes");
+                }
                 offset = next;
-                progress.report(offset, (double) size, "Uploaded " + offset + " of " + size + " bytes");
             }
         }
     }

@@ -124,6 +124,9 @@ class UploadFromPathTest {
         assertThat(session.sha256()).isEqualTo(sha256(file));
         // The lost chunk was sent again; the one taken whose answer was lost was not.
         assertThat(session.ranges()).hasSize(3).doesNotHaveDuplicates();
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i)[0]).as("progress only grows").isGreaterThan(progress.get(i - 1)[0]);
+        }
         assertThat(harness.graph.requests().get(0).bodyText()).contains("\"@microsoft.graph.conflictBehavior\":\"rename\"");
     }
 
