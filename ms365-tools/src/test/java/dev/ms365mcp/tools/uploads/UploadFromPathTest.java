@@ -260,6 +260,10 @@ class UploadFromPathTest {
         harness.configure(s -> s.localFiles(false));
         assertThat(harness.tools().tools()).extracting(ToolDef::name).doesNotContain("upload-file-from-path",
                 "add-mail-attachment-from-path", "list-local-files", "download-bytes-to-file");
+        // A remote (HTTP) server has no local files folder: a call that names the tool anyway is refused.
+        CallToolResult r = harness.call("upload-file-from-path", Map.of("driveId", "d", "parentId", "root", "path", "a.txt"));
+        assertThat(r.isError()).isTrue();
+        assertThat(harness.graph.requests()).isEmpty();
     }
 
     @Test
