@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
             "  READ_ONLY=true               same as --read-only",
             "  ENABLED_TOOLS=<regex>        same as --enabled-tools",
             "  MS365_MCP_OAUTH_TOKEN        a Graph access token to use instead of signing in",
-            "  MS365_MCP_DOWNLOAD_DIR       the only folder download-bytes-to-file writes into (~/Downloads/ms365-mcp)",
+            "  MS365_MCP_FILES_DIR          the only folder tools read local files from and write them into (~/Downloads/ms365-mcp)",
+            "  MS365_MCP_DOWNLOAD_DIR       the same, older name (used when MS365_MCP_FILES_DIR is not set)",
             "  LOG_LEVEL, SILENT            logging on stderr"})
 public final class StdioMain implements Callable<Integer> {
 
@@ -155,10 +156,7 @@ public final class StdioMain implements Callable<Integer> {
         TokenProvider tokens = TokenProviders.fromSettings(auth);
         AccountManager accounts = TokenProviders.accountManager(tokens);
         Ms365Tools.Builder builder = Ms365Tools.builder();
-        String downloadDir = effective.get("MS365_MCP_DOWNLOAD_DIR");
-        if (downloadDir != null && !downloadDir.isBlank()) {
-            builder.downloadFolder(Path.of(downloadDir.strip()));
-        }
+        builder.downloadFolder(dev.ms365mcp.tools.execution.FilesFolder.fromEnvironment(effective));
         Ms365Tools tools = builder
                 .settings(settings)
                 .tokenProvider(tokens)

@@ -95,6 +95,10 @@ public final class Ms365Tools {
         if (b.accounts != null) {
             new AccountTools(b.accounts, this::requiredScopes).tools().forEach(b.localTools::putIfAbsent);
         }
+        if (b.settings.localFiles()) {
+            b.localTools.putIfAbsent(dev.ms365mcp.tools.local.ListLocalFiles.NAME, new dev.ms365mcp.tools.local.ListLocalFiles(
+                    new dev.ms365mcp.tools.execution.FilesFolder(b.downloadFolder)));
+        }
         this.selection = new ToolSelection(b.settings, tokens.appOnly(), b.localTools.keySet());
         this.catalogTools = b.catalog.tools();
         this.settings = b.settings;

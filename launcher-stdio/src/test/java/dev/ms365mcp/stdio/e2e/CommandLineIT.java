@@ -39,6 +39,7 @@ class CommandLineIT {
         assertThat(help.out()).contains("--org-mode", "--read-only", "--enabled-tools");
         assertThat(help.out()).as("the variables that matter").contains("MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID",
                 "MS365_MCP_TOKEN_CACHE_PATH", "MS365_MCP_ORG_MODE", "READ_ONLY", "ENABLED_TOOLS", "MS365_MCP_DOWNLOAD_DIR",
+                "MS365_MCP_FILES_DIR",
                 "README.md");
         Outcome version = run(Map.of(), "--version");
         assertThat(version.exit()).isZero();

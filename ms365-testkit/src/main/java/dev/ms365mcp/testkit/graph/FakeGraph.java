@@ -143,6 +143,28 @@ public final class FakeGraph implements AutoCloseable {
         return uploads.create(url(), totalBytes, finalItemJson);
     }
 
+    /**
+     * Answers every {@code POST .../createUploadSession} (drive items and mail attachments) with a new
+     * session; see {@link #uploadSessions()}.
+     */
+    public FakeGraph acceptUploadSessions() {
+        return onMatching("POST", ".*/createUploadSession", uploads::createFrom);
+    }
+
+    /**
+     * The next upload session answers its {@code putIndex}-th chunk (from 0) with 500; {@code taken}: after
+     * keeping its bytes (the answer was lost).
+     */
+    public FakeGraph failChunkInNextUploadSession(int putIndex, boolean taken) {
+        uploads.failInNextSession(putIndex, taken);
+        return this;
+    }
+
+    /** Every upload session created so far, oldest first. */
+    public List<UploadSessions.Session> uploadSessions() {
+        return uploads.all();
+    }
+
     // ---- reading back ----------------------------------------------------------------------
 
     public List<RecordedRequest> requests() {
@@ -179,7 +201,9 @@ public final class FakeGraph implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
             RecordedRequest req = new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(headers), exchange.getRequestBody().readAllBytes());
-            requests.add(req);
+            // Chunks of an upload session are recorded without their bytes: only the session's digest keeps them.
+            requests.add(uploads.handles(req.rawPath()) ? new RecordedRequest(req.method(), req.rawPath(), req.rawQuery(),
+                    req.headers(), new byte[0]) : req);
             LargeBody big = large.get(req.method() + " " + req.rawPath());
             if (big != null) {
                 streamLarge(exchange, big);
@@ -246,6 +270,9 @@ public final class FakeGraph implements AutoCloseable {
         }
         if (req.method().equals("PUT") && uploads.handles(req.rawPath())) {
             return uploads.put(req);
+        }
+        if (req.method().equals("GET") && uploads.handles(req.rawPath())) {
+            return uploads.get(req);
         }
         for (Route r : routes) {
             if (r.method().equals(req.method()) && r.path().test(req.rawPath())) {

@@ -56,7 +56,16 @@ public record ToolDef(String name, String area, HttpMethod method, String path, 
         /** a driveItem: only its pre-authenticated {@code @microsoft.graph.downloadUrl} is returned */
         DOWNLOAD_URL,
         /** a JSON {@code $batch}: throttled steps are sent again, answers merged by step id */
-        BATCH;
+        BATCH,
+        /** the local file named by {@code path} is uploaded into the drive folder the row's path addresses */
+        DRIVE_UPLOAD,
+        /** the local file named by {@code path} is attached to the draft whose attachments the row's path addresses */
+        ATTACHMENT_UPLOAD;
+
+        /** Reads or writes files on this machine: offered only where local files are allowed. */
+        public boolean localFile() {
+            return this == FILE || this == DRIVE_UPLOAD || this == ATTACHMENT_UPLOAD;
+        }
 
         /** {@code "downloadUrl"} as written in the catalog becomes {@link #DOWNLOAD_URL}. */
         public static ResponseKind of(String catalogName) {

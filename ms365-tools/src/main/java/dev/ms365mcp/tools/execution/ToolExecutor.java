@@ -63,6 +63,7 @@ public final class ToolExecutor {
     private final WorkbookSessions sessions;
     private final JsonBatch batch;
     private final Downloads downloads;
+    private final Uploads uploads;
     private final SafetyGate safety;
     private volatile boolean accountArgument = true;
 
@@ -73,17 +74,17 @@ public final class ToolExecutor {
     /** {@code catalog}: the rows whose scopes a call without its own (a download target, batch steps) borrows. */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
             List<ToolDef> catalog) {
-        this(settings, tokens, graph, localTools, catalog, null, Downloads.defaultFolder());
+        this(settings, tokens, graph, localTools, catalog, null, FilesFolder.defaultFolder());
     }
 
     /** Where download-bytes-to-file writes when no folder is given: ~/Downloads/ms365-mcp. */
     public static Path defaultDownloadFolder() {
-        return Downloads.defaultFolder();
+        return FilesFolder.defaultFolder();
     }
 
     /**
      * @param safety         checks every call just before it is sent (null: none)
-     * @param downloadFolder the only folder download-bytes-to-file writes into
+     * @param downloadFolder the files folder: the only folder tools read local files from and write them into
      */
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools,
             List<ToolDef> catalog, SafetyGate safety, Path downloadFolder) {
@@ -100,7 +101,9 @@ public final class ToolExecutor {
         this.targetScopes = new TargetScopes(catalog);
         this.sessions = new WorkbookSessions(graph, json);
         this.batch = new JsonBatch(graph, json, shaper, errors, settings.maxRetries());
-        this.downloads = new Downloads(graph, json, shaper, errors, downloadFolder);
+        FilesFolder files = new FilesFolder(downloadFolder);
+        this.downloads = new Downloads(graph, json, shaper, errors, files);
+        this.uploads = new Uploads(graph, json, shaper, errors, files);
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
@@ -150,8 +153,8 @@ public final class ToolExecutor {
             return error(tool.name() + " changes data, and this server runs in read-only mode (--read-only / "
                     + "READ_ONLY=true). Nothing was sent.");
         }
-        if (tool.response() == ResponseKind.FILE && !settings.localFiles()) {
-            return error(tool.name() + " writes local files, which this server does not allow. Nothing was sent.");
+        if (tool.response().localFile() && !settings.localFiles()) {
+            return error(tool.name() + " uses local files, which this server does not allow. Nothing was sent.");
         }
         if (tool.method() == ToolDef.HttpMethod.LOCAL) {
             LocalTool local = localTools.get(tool.name());
@@ -169,7 +172,8 @@ public final class ToolExecutor {
             } else if (tool.scopesFromTarget()) {
                 scopes.addAll(targetScopes.of(call.method(), targetPath(tool, call)));
             }
-            Path file = tool.response() == ResponseKind.FILE ? downloads.newFile(args.get("outputPath")) : null;
+            Path file = tool.response() == ResponseKind.FILE ? downloads.newFile(args.get("outputPath"))
+                    : tool.response().localFile() ? uploads.source(args) : null;
             String account = args.get("account") instanceof String s && !s.isBlank() ? s : null;
             if (account != null && !accountArgument) {
                 return error("The account argument is not accepted by this server: each request acts as the user "
@@ -190,10 +194,14 @@ public final class ToolExecutor {
                     progress.report(1, 1.0, "Download finished");
                     yield saved;
                 }
+                case DRIVE_UPLOAD -> uploads.toDrive(tool, call, file, args, progress);
+                case ATTACHMENT_UPLOAD -> uploads.toDraft(tool, call, file, args, progress);
                 default -> answer(tool, args, call, context);
             };
         } catch (InvalidArgumentException | AuthException | GraphCallException e) {
             return error(e.getMessage());
+        } catch (java.io.IOException e) {
+            return error("The local file could not be read (" + e.getClass().getSimpleName() + "). Nothing more was sent.");
         }
     }
 

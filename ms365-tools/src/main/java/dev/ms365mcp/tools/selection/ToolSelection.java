@@ -34,7 +34,7 @@ public final class ToolSelection {
         if (tool.method() == ToolDef.HttpMethod.LOCAL && !localTools.contains(tool.name())) {
             return false;
         }
-        if (tool.response() == ToolDef.ResponseKind.FILE && !settings.localFiles()) {
+        if (tool.response().localFile() && !settings.localFiles()) {
             return false;
         }
         if (!settings.disabledAreas().isEmpty() && settings.disabledAreas().contains(tool.area())) {

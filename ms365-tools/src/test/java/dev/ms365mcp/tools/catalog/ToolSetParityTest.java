@@ -9,7 +9,10 @@ import dev.ms365mcp.tools.ToolSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The offered tool sets are exactly the reference's: 188 in personal mode, 344 in org mode. */
+/**
+ * The offered tool sets are exactly the reference's (188 in personal mode, 344 in org mode) plus our own
+ * files-by-reference tools ({@link ParityRow#OURS_ONLY}: 3 in personal mode, 4 in org mode).
+ */
 class ToolSetParityTest {
 
     private static List<String> offered(boolean orgMode, boolean withLogin) {
@@ -22,16 +25,27 @@ class ToolSetParityTest {
         return b.build().tools().stream().map(ToolDef::name).toList();
     }
 
+    private static final List<String> OURS_PERSONAL = List.of("upload-file-from-path", "add-mail-attachment-from-path",
+            "list-local-files");
+
+    private static List<String> plus(List<String> reference, java.util.Collection<String> ours) {
+        List<String> all = new java.util.ArrayList<>(reference);
+        all.addAll(ours);
+        return all;
+    }
+
     @Test
     void personalModeOffersExactlyThePersonalRows() {
         List<String> expected = ParityRow.all().values().stream().filter(r -> !r.orgOnly()).map(ParityRow::name).toList();
         assertThat(expected).hasSize(188);
-        assertThat(offered(false, true)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(offered(false, true)).containsExactlyInAnyOrderElementsOf(plus(expected, OURS_PERSONAL));
     }
 
     @Test
     void orgModeOffersEveryRow() {
-        assertThat(offered(true, true)).containsExactlyInAnyOrderElementsOf(ParityRow.all().keySet()).hasSize(344);
+        assertThat(ParityRow.all().keySet()).hasSize(344).doesNotContainAnyElementsOf(ParityRow.OURS_ONLY);
+        assertThat(offered(true, true)).containsExactlyInAnyOrderElementsOf(
+                plus(List.copyOf(ParityRow.all().keySet()), ParityRow.OURS_ONLY)).hasSize(348);
     }
 
     @Test
@@ -39,6 +53,6 @@ class ToolSetParityTest {
         List<String> expected = ParityRow.all().values().stream()
                 .filter(r -> !r.orgOnly() && !(r.method().equals("LOCAL") && r.path().startsWith("(auth tool")))
                 .map(ParityRow::name).toList();
-        assertThat(offered(false, false)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(offered(false, false)).containsExactlyInAnyOrderElementsOf(plus(expected, OURS_PERSONAL));
     }
 }
