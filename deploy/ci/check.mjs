@@ -3,7 +3,7 @@
 //   node check.mjs facts               the final stage's ENV / USER / ENTRYPOINT / CMD / HEALTHCHECK as JSON
 //   node check.mjs compose             every compose file against the Compose Specification, and the rules
 //   node check.mjs k8s FILE...         every object of rendered manifests against the Kubernetes schemas (strict)
-//   node check.mjs k8s-policy FILE     the cluster rules on the rendered single overlay
+//   node check.mjs k8s-policy FILE OVERLAY   the cluster rules on a rendered overlay (common + its own)
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
@@ -27,7 +27,7 @@ if (what === "dockerfile") {
   }
   const load = (f) => YAML.parse(checks.read(`compose/${f}`));
   report("docker-compose.stdio.yml", checks.stdioComposePolicy(load("docker-compose.stdio.yml"), checks.read("compose/.env.example")));
-  report("docker-compose.yml", checks.httpComposePolicy(load("docker-compose.yml")));
+  report("docker-compose.yml", checks.httpComposePolicy(load("docker-compose.yml"), checks.read("compose/.env.example")));
   report("docker-compose.shared-network.yml", checks.sharedNetworkPolicy(load("docker-compose.shared-network.yml")));
 } else if (what === "k8s") {
   for (const f of files) {
@@ -37,9 +37,14 @@ if (what === "dockerfile") {
     console.log(`${f}: ${objects.length} objects: ${objects.map((o) => o.kind).join(", ")}`);
   }
 } else if (what === "k8s-policy") {
-  report(files[0], checks.k8sPolicy(checks.k8sObjects(fs.readFileSync(files[0], "utf8"))));
+  // FILE OVERLAY: the rules every overlay keeps, then the overlay's own.
+  const [file, overlay] = files;
+  const objects = checks.k8sObjects(fs.readFileSync(file, "utf8"));
+  const own = checks.OVERLAY_POLICIES[overlay];
+  if (!own) problems.push(`${overlay}: no policy for this overlay in deploy/ci/checks.mjs (OVERLAY_POLICIES)`);
+  report(file, [...checks.k8sPolicy(objects), ...(own ? own(objects) : [])]);
 } else {
-  console.error("usage: node check.mjs dockerfile|facts|compose|k8s FILE...|k8s-policy FILE");
+  console.error("usage: node check.mjs dockerfile|facts|compose|k8s FILE...|k8s-policy FILE OVERLAY");
   process.exit(2);
 }
 if (problems.length) {

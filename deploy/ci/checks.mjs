@@ -143,8 +143,12 @@ export function stdioComposePolicy(doc, envExample) {
   return v;
 }
 
+/** What the HTTP server needs from .env (README, HTTP section; HttpSettings, the OAuth front door). */
+export const HTTP_ENV = ["MS365_MCP_CLIENT_ID", "MS365_MCP_TENANT_ID", "MS365_MCP_CLIENT_SECRET", "MS365_MCP_STATE_KEY",
+  "MS365_MCP_PUBLIC_URL", "MS365_MCP_TRUST_PROXY_HOPS"];
+
 /** The HTTP compose rules (seed: the Docker/Kubernetes README). */
-export function httpComposePolicy(doc) {
+export function httpComposePolicy(doc, envExample) {
   const v = [];
   const svc = doc.services?.["ms365-mcp"];
   if (!svc) return ["service ms365-mcp missing"];
@@ -153,6 +157,13 @@ export function httpComposePolicy(doc) {
   if (!readsEnvFile(svc)) v.push("env_file .env");
   if (svc.restart !== "unless-stopped") v.push("restart: unless-stopped");
   if (!JSON.stringify(svc.healthcheck?.test ?? "").includes("/healthz")) v.push("healthcheck on /healthz");
+  const env = svc.environment ?? {};
+  if (!/^\$\{MS365_MCP_PUBLIC_URL(:-[^}]*)?\}$/.test(String(env.MS365_MCP_PUBLIC_URL))) v.push("MS365_MCP_PUBLIC_URL from .env");
+  if (env.MS365_MCP_DATA_DIR !== "/app/data") v.push("MS365_MCP_DATA_DIR=/app/data (the volume)");
+  if (envExample !== undefined) {
+    const names = envNames(envExample);
+    for (const name of HTTP_ENV) if (!names.includes(name)) v.push(`.env.example lacks ${name}`);
+  }
   return v;
 }
 
@@ -227,12 +238,27 @@ function unknownFields(value, type, at, errors) {
   }
 }
 
-/** The cluster rules of the issue for the rendered single overlay. */
+const server = (objects) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === "ms365-mcp");
+const labelled = (o) => o.spec?.template?.metadata?.labels?.["app.kubernetes.io/name"];
+/** The value a container's env or envFrom gives a variable: a value, "secret:NAME/KEY", "configmap:NAME", or undefined. */
+export function envSource(objects, container, name) {
+  const e = (container.env ?? []).find((x) => x.name === name);
+  if (e) return e.value ?? (e.valueFrom?.secretKeyRef ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : "other");
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef) {
+      const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === from.configMapRef.name);
+      if (cm?.data?.[name] !== undefined) return cm.data[name];
+    }
+  }
+  return undefined;
+}
+
+/** The cluster rules of the issue that every overlay keeps (HTTP server as the README's HTTP section needs it). */
 export function k8sPolicy(objects) {
   const v = [];
   const find = (kind) => objects.find((o) => o.kind === kind);
-  const dep = find("Deployment");
-  if (!dep) return ["a Deployment"];
+  const dep = server(objects);
+  if (!dep) return ["a Deployment ms365-mcp"];
   const pod = dep.spec.template.spec;
   const c = pod.containers[0];
   if (!c.livenessProbe?.httpGet) v.push("liveness probe (HTTP)");
@@ -246,19 +272,89 @@ export function k8sPolicy(objects) {
   const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
   const volumes = new Map((pod.volumes ?? []).map((x) => [x.name, x]));
   if (!volumes.get(mounts.get("/tmp"))?.emptyDir) v.push("/tmp as an emptyDir");
-  if (!(c.envFrom ?? []).some((e) => e.secretRef)) v.push("a Secret reference for the app registration and state key");
+  if (!(c.envFrom ?? []).some((e) => e.secretRef?.name === "ms365-mcp-secrets")) v.push("a Secret reference for the app registration and state key");
   if (!(c.envFrom ?? []).some((e) => e.configMapRef)) v.push("a ConfigMap");
-  const svc = find("Service");
+  if (!/^https:\/\/[^/]+$/.test(envSource(objects, c, "MS365_MCP_PUBLIC_URL") ?? "")) v.push("MS365_MCP_PUBLIC_URL: the https origin clients use");
+  if (envSource(objects, c, "MS365_MCP_DATA_DIR") !== "/app/data") v.push("MS365_MCP_DATA_DIR=/app/data");
+  if (!/^[1-9]$/.test(envSource(objects, c, "MS365_MCP_TRUST_PROXY_HOPS") ?? "")) v.push("MS365_MCP_TRUST_PROXY_HOPS: the Ingress in front appends to X-Forwarded-For");
+  if (!mounts.has("/app/data")) v.push("a volume on /app/data");
+  const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === "ms365-mcp");
   if (svc?.spec?.type !== "ClusterIP" || !svc.spec.ports.some((p) => p.port === 3000)) v.push("Service ClusterIP on 3000");
-  const np = find("NetworkPolicy");
-  const egressPorts = (np?.spec?.egress ?? []).flatMap((e) => (e.ports ?? []).map((p) => p.port)).sort();
-  if (!np || !np.spec.policyTypes.includes("Egress") || JSON.stringify([...new Set(egressPorts)]) !== JSON.stringify([443, 53])) {
+  const np = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "ms365-mcp");
+  const open = (np?.spec?.egress ?? []).filter((e) => !e.to);
+  const openPorts = [...new Set(open.flatMap((e) => (e.ports ?? [{ port: "any" }]).map((p) => p.port)))].sort();
+  if (!np || !np.spec.policyTypes.includes("Egress") || JSON.stringify(openPorts) !== JSON.stringify([443, 53])) {
     v.push("NetworkPolicy: egress only to DNS (53) and 443");
   }
+  return v;
+}
+
+/** The single overlay: the seed's one replica on a 100Mi volume. */
+export function singlePolicy(objects) {
+  const v = [];
+  const dep = server(objects);
+  const pod = dep.spec.template.spec;
+  const c = pod.containers[0];
+  const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+  const volumes = new Map((pod.volumes ?? []).map((x) => [x.name, x]));
   if (dep.spec.replicas !== 1) v.push("single: one replica");
   if (dep.spec.strategy?.type !== "Recreate") v.push("single: Recreate strategy");
-  const pvc = find("PersistentVolumeClaim");
+  const pvc = objects.find((o) => o.kind === "PersistentVolumeClaim");
   if (pvc?.spec?.resources?.requests?.storage !== "100Mi") v.push("single: a 100Mi PVC");
   if (volumes.get(mounts.get("/app/data"))?.persistentVolumeClaim?.claimName !== pvc?.metadata?.name) v.push("single: the PVC on /app/data");
   return v;
 }
+
+const matches = (selector, labels) => Object.entries(selector?.matchLabels ?? {}).every(([k, x]) => labels?.[k] === x)
+  && Object.keys(selector?.matchLabels ?? {}).length > 0;
+
+/** The scaled overlay (issue 11): replicas, disruption budget, spread, autoscaler, Redis reachable only by the server. */
+export function scaledPolicy(objects) {
+  const v = [];
+  const dep = server(objects);
+  const pod = dep.spec.template.spec;
+  const c = pod.containers[0];
+  const podLabels = dep.spec.template.metadata.labels;
+  if (dep.spec.replicas !== 3) v.push("scaled: three replicas");
+  if (dep.spec.strategy?.type !== "RollingUpdate") v.push("scaled: RollingUpdate strategy");
+  const pdb = objects.find((o) => o.kind === "PodDisruptionBudget");
+  if (!pdb || !matches(pdb.spec.selector, podLabels) || !(pdb.spec.minAvailable >= 1 || pdb.spec.maxUnavailable)) v.push("scaled: a PodDisruptionBudget on the server pods");
+  const spread = pod.topologySpreadConstraints ?? [];
+  if (!spread.some((t) => matches(t.labelSelector, podLabels))) v.push("scaled: topology spread of the server pods");
+  const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler");
+  if (hpa?.spec?.scaleTargetRef?.kind !== "Deployment" || hpa.spec.scaleTargetRef.name !== dep.metadata.name
+      || !(hpa.spec.minReplicas >= 3) || !(hpa.spec.maxReplicas >= hpa.spec.minReplicas)) v.push("scaled: a HorizontalPodAutoscaler on the Deployment, at least 3");
+  if (!/^secret:/.test(envSource(objects, c, "MS365_MCP_STATE_KEY") ?? "")) v.push("scaled: MS365_MCP_STATE_KEY from a Secret, required (every replica decrypts what another stored)");
+  const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+  const dataVolume = (pod.volumes ?? []).find((x) => x.name === mounts.get("/app/data"));
+  if (dataVolume?.persistentVolumeClaim || objects.some((o) => o.kind === "PersistentVolumeClaim")) v.push("scaled: /app/data needs no PersistentVolumeClaim (state is in Redis)");
+
+  const redis = objects.find((o) => o.kind === "StatefulSet");
+  if (!redis) return [...v, "scaled: a Redis StatefulSet"];
+  const rc = redis.spec.template.spec.containers[0];
+  if (!/^[^:@]+(:[^:@]*\d[^:@]*)?@sha256:[0-9a-f]{64}$|^[^:@]+:\d+\.\d+\.\d+[^:@]*$/.test(rc.image ?? "")) v.push(`scaled: Redis image ${rc.image}: pin an exact version or digest`);
+  const redisArgs = [...(rc.command ?? []), ...(rc.args ?? [])].join(" ");
+  if (!/--appendonly yes/.test(redisArgs)) v.push("scaled: Redis with AOF persistence (--appendonly yes)");
+  const claim = (redis.spec.volumeClaimTemplates ?? []).find((t) => (rc.volumeMounts ?? []).some((m) => m.name === t.metadata.name && m.mountPath === "/data"));
+  if (!claim) v.push("scaled: Redis /data on a PVC (volumeClaimTemplates)");
+  if (redis.spec.template.spec.securityContext?.runAsNonRoot !== true || rc.securityContext?.readOnlyRootFilesystem !== true) v.push("scaled: Redis non-root with a read-only root filesystem");
+  const redisLabels = redis.spec.template.metadata.labels;
+  if (matches(dep.spec.selector, redisLabels)) v.push("scaled: Redis pods must not carry the server's labels");
+  const redisSvc = objects.find((o) => o.kind === "Service" && matches({ matchLabels: o.spec.selector }, redisLabels));
+  if (!redisSvc) return [...v, "scaled: a Service for Redis"];
+  const url = envSource(objects, c, "MS365_MCP_REDIS_URL") ?? "";
+  if (!new RegExp(`^rediss?://[^@]*@?${redisSvc.metadata.name}:6379(/\\d+)?$`).test(url)) v.push(`scaled: MS365_MCP_REDIS_URL pointing at the Service ${redisSvc.metadata.name}:6379, got "${url}"`);
+  const redisNp = objects.find((o) => o.kind === "NetworkPolicy" && matches(o.spec.podSelector, redisLabels));
+  const ingress = redisNp?.spec?.ingress ?? [];
+  if (!redisNp || !redisNp.spec.policyTypes.includes("Ingress") || !ingress.length
+      || !ingress.every((r) => (r.from ?? []).length && r.from.every((f) => f.podSelector && matches(f.podSelector, podLabels) && !f.namespaceSelector && !f.ipBlock))) {
+    v.push("scaled: NetworkPolicy letting only the server pods reach Redis");
+  }
+  const np = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "ms365-mcp");
+  if (!(np?.spec?.egress ?? []).some((e) => (e.to ?? []).some((t) => matches(t.podSelector, redisLabels)) && (e.ports ?? []).some((p) => p.port === 6379))) {
+    v.push("scaled: the server's NetworkPolicy lets it reach Redis on 6379");
+  }
+  return v;
+}
+
+export const OVERLAY_POLICIES = { single: singlePolicy, scaled: scaledPolicy };

@@ -10,6 +10,7 @@ const stdio = () => YAML.parse(c.read("compose/docker-compose.stdio.yml"));
 const http = () => YAML.parse(c.read("compose/docker-compose.yml"));
 const envExample = c.read("compose/.env.example");
 const rendered = () => c.k8sObjects(c.read("k8s/rendered/single.yaml"));
+const scaled = () => c.k8sObjects(c.read("k8s/rendered/scaled.yaml"));
 const deployment = (objects) => objects.find((o) => o.kind === "Deployment");
 
 const violates = (list, fragment) => assert.ok(list.some((v) => v.includes(fragment)), `expected a violation "${fragment}", got ${JSON.stringify(list)}`);
@@ -53,7 +54,7 @@ test("the compose files are valid Compose Specification and keep the seed's setu
     assert.deepEqual(c.validateCompose(doc), []);
   }
   assert.deepEqual(c.stdioComposePolicy(stdio(), envExample), []);
-  assert.deepEqual(c.httpComposePolicy(http()), []);
+  assert.deepEqual(c.httpComposePolicy(http(), envExample), []);
 });
 
 test("the compose schema rejects a misspelt key and a wrong type", () => {
@@ -92,6 +93,7 @@ test("the shared-network overlay must join the external mcp-shared-network", () 
 test("the rendered single overlay passes the Kubernetes schemas and the cluster rules", async () => {
   for (const o of rendered()) assert.deepEqual(await c.validateK8s(o), []);
   assert.deepEqual(c.k8sPolicy(rendered()), []);
+  assert.deepEqual(c.singlePolicy(rendered()), []);
 });
 
 test("the Kubernetes check fails on an unknown field, a wrong type and a missing required field", async () => {
@@ -123,8 +125,106 @@ test("the cluster rules refuse root, a writable root filesystem, RollingUpdate a
   violates(c.k8sPolicy(writable), "read-only root filesystem");
   const rolling = rendered();
   deployment(rolling).spec.strategy = { type: "RollingUpdate" };
-  violates(c.k8sPolicy(rolling), "Recreate");
+  violates(c.singlePolicy(rolling), "Recreate");
   const open = rendered();
   open.find((o) => o.kind === "NetworkPolicy").spec.egress.push({ ports: [{ port: 80, protocol: "TCP" }] });
   violates(c.k8sPolicy(open), "egress only");
+});
+
+test("the HTTP server gets what it needs: public https URL, data dir, proxy hops, the Secret", () => {
+  const config = (objects) => objects.find((o) => o.kind === "ConfigMap");
+  const noUrl = rendered();
+  delete config(noUrl).data.MS365_MCP_PUBLIC_URL;
+  violates(c.k8sPolicy(noUrl), "MS365_MCP_PUBLIC_URL");
+  const plainHttp = rendered();
+  config(plainHttp).data.MS365_MCP_PUBLIC_URL = "http://mcp.example.com";
+  violates(c.k8sPolicy(plainHttp), "MS365_MCP_PUBLIC_URL");
+  const dataDir = rendered();
+  deployment(dataDir).spec.template.spec.containers[0].env.find((e) => e.name === "MS365_MCP_DATA_DIR").value = "./data";
+  violates(c.k8sPolicy(dataDir), "MS365_MCP_DATA_DIR");
+  const hops = rendered();
+  delete config(hops).data.MS365_MCP_TRUST_PROXY_HOPS;
+  violates(c.k8sPolicy(hops), "MS365_MCP_TRUST_PROXY_HOPS");
+  const noSecret = rendered();
+  const container = deployment(noSecret).spec.template.spec.containers[0];
+  container.envFrom = container.envFrom.filter((e) => !e.secretRef);
+  violates(c.k8sPolicy(noSecret), "Secret reference");
+});
+
+test("the rendered scaled overlay passes the Kubernetes schemas, the common and the scaled rules", async () => {
+  for (const o of scaled()) assert.deepEqual(await c.validateK8s(o), []);
+  assert.deepEqual(c.k8sPolicy(scaled()), []);
+  assert.deepEqual(c.scaledPolicy(scaled()), []);
+});
+
+test("the scaled rules refuse one replica, Recreate, a missing budget, spread or autoscaler, and a PVC for /app/data", () => {
+  const without = (kind) => scaled().filter((o) => o.kind !== kind);
+  const one = scaled();
+  deployment(one).spec.replicas = 1;
+  violates(c.scaledPolicy(one), "three replicas");
+  const recreate = scaled();
+  deployment(recreate).spec.strategy = { type: "Recreate" };
+  violates(c.scaledPolicy(recreate), "RollingUpdate");
+  violates(c.scaledPolicy(without("PodDisruptionBudget")), "PodDisruptionBudget");
+  violates(c.scaledPolicy(without("HorizontalPodAutoscaler")), "HorizontalPodAutoscaler");
+  const packed = scaled();
+  delete deployment(packed).spec.template.spec.topologySpreadConstraints;
+  violates(c.scaledPolicy(packed), "topology spread");
+  const pvc = scaled();
+  deployment(pvc).spec.template.spec.volumes.find((x) => x.name === "data").persistentVolumeClaim = { claimName: "x" };
+  violates(c.scaledPolicy(pvc), "no PersistentVolumeClaim");
+  const ownKey = scaled();
+  const env = deployment(ownKey).spec.template.spec.containers[0].env;
+  env.splice(env.findIndex((e) => e.name === "MS365_MCP_STATE_KEY"), 1);
+  violates(c.scaledPolicy(ownKey), "MS365_MCP_STATE_KEY");
+});
+
+test("the scaled rules refuse Redis without AOF, a PVC or a pinned image, and pointing elsewhere", () => {
+  const redis = (objects) => objects.find((o) => o.kind === "StatefulSet");
+  const noAof = scaled();
+  const rc = redis(noAof).spec.template.spec.containers[0];
+  rc.args[rc.args.indexOf("--appendonly") + 1] = "no";
+  violates(c.scaledPolicy(noAof), "AOF");
+  const noPvc = scaled();
+  delete redis(noPvc).spec.volumeClaimTemplates;
+  violates(c.scaledPolicy(noPvc), "PVC");
+  for (const image of ["redis", "redis:latest", "redis:7-alpine"]) {
+    const unpinned = scaled();
+    redis(unpinned).spec.template.spec.containers[0].image = image;
+    violates(c.scaledPolicy(unpinned), "pin an exact version");
+  }
+  const elsewhere = scaled();
+  deployment(elsewhere).spec.template.spec.containers[0].env.find((e) => e.name === "MS365_MCP_REDIS_URL").value = "redis://other:6379/0";
+  violates(c.scaledPolicy(elsewhere), "MS365_MCP_REDIS_URL");
+});
+
+test("the scaled rules refuse Redis reachable by other pods, and a server that cannot reach it", () => {
+  const redisPolicy = (objects) => objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "ms365-mcp-redis");
+  const anyPod = scaled();
+  redisPolicy(anyPod).spec.ingress[0].from = [{ podSelector: {} }];
+  violates(c.scaledPolicy(anyPod), "only the server pods reach Redis");
+  const anyNamespace = scaled();
+  redisPolicy(anyNamespace).spec.ingress[0].from[0].namespaceSelector = {};
+  violates(c.scaledPolicy(anyNamespace), "only the server pods reach Redis");
+  const open = scaled();
+  redisPolicy(open).spec.ingress.push({ ports: [{ port: 6379 }] });
+  violates(c.scaledPolicy(open), "only the server pods reach Redis");
+  violates(c.scaledPolicy(scaled().filter((o) => o.metadata.name !== "ms365-mcp-redis" || o.kind !== "NetworkPolicy")), "only the server pods reach Redis");
+  const cut = scaled();
+  const np = cut.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "ms365-mcp");
+  np.spec.egress = np.spec.egress.filter((e) => !e.to);
+  violates(c.scaledPolicy(cut), "reach Redis on 6379");
+  const wideOpen = scaled();
+  wideOpen.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "ms365-mcp").spec.egress.push({ ports: [{ port: 6379 }] });
+  violates(c.k8sPolicy(wideOpen), "egress only");
+});
+
+test("HTTP compose: a data dir off the volume, no public URL or a missing server variable in .env.example are refused", () => {
+  const dataDir = http();
+  dataDir.services["ms365-mcp"].environment.MS365_MCP_DATA_DIR = "./data";
+  violates(c.httpComposePolicy(dataDir, envExample), "MS365_MCP_DATA_DIR");
+  const noUrl = http();
+  delete noUrl.services["ms365-mcp"].environment.MS365_MCP_PUBLIC_URL;
+  violates(c.httpComposePolicy(noUrl, envExample), "MS365_MCP_PUBLIC_URL");
+  violates(c.httpComposePolicy(http(), envExample.replace(/^MS365_MCP_STATE_KEY=.*$/m, "")), "MS365_MCP_STATE_KEY");
 });

@@ -25,6 +25,8 @@ if err=$("$runtime/bin/java" -XX:AOTCacheOutput="$aot" $options -cp "$jar" "$mai
   echo "aot-train.sh: $aot trained with $main"
   cache="-XX:AOTCache=$aot"
 else
+  # A JVM that could not start the training may still have written a cache of its failed start: drop it.
+  rm -f "$aot"
   case $err in
     *"Could not find or load main class"*) echo "aot-train.sh: $jar has no $main: no AOT cache for $name" ;;
     *) echo "aot-train.sh: training $name failed:" >&2; echo "$err" >&2; exit 1 ;;
