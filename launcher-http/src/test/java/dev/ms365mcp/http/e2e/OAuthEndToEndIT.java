@@ -1,0 +1,274 @@
+package dev.ms365mcp.http.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ms365mcp.testkit.entra.FakeEntra;
+import dev.ms365mcp.testkit.graph.FakeGraph;
+import dev.ms365mcp.testkit.graph.FakeResponse;
+import dev.ms365mcp.testkit.graph.RecordedRequest;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OAuth front door end to end with real components: the HTTP jar as a process, FakeEntra over https
+ * as Microsoft Entra, FakeGraph as Graph, and the official TypeScript SDK client with its OAuth support
+ * and a scripted browser ({@code src/test/node/oauth-client.mjs}) as the remote MCP client.
+ *
+ * <p>FakeGraph answers {@code /me/messages} from the mailbox of the user the Entra token was issued to,
+ * so a call that reached Graph with the wrong user's token shows up in the tool result.
+ */
+class OAuthEndToEndIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADELE = "adele@contoso.example";
+    private static final String ALEX = "alex@contoso.example";
+    private static final String CLIENT_REDIRECT = "http://127.0.0.1:9/callback";
+
+    @TempDir
+    Path dir;
+
+    private FakeEntra entra;
+    private FakeGraph graph;
+    private Process server;
+    private int port;
+    private int starts;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        entra = FakeEntra.startHttps();
+        entra.addUser(ADELE);
+        entra.addUser(ALEX);
+        graph = FakeGraph.start();
+        graph.on("GET", "/v1.0/me/messages", (req, base) -> FakeResponse.ok(mailboxOf(upn(req))));
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        entra.addRedirectUri(FakeEntra.CONFIDENTIAL_CLIENT_ID, publicUrl() + "/oauth/callback");
+        startServer();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stopServer();
+        graph.close();
+        entra.close();
+    }
+
+    private String publicUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static String mailboxOf(String upn) {
+        return "{\"value\":[{\"id\":\"msg-" + upn + "\",\"subject\":\"Only for " + upn + "\","
+                + "\"from\":{\"emailAddress\":{\"address\":\"" + upn + "\"}}}]}";
+    }
+
+    /** The user an Entra access token (a JWT FakeEntra signed) was issued to; null for anything else. */
+    private static String upn(RecordedRequest req) {
+        String auth = req.header("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            return null;
+        }
+        String[] parts = auth.substring(7).split("\\.");
+        if (parts.length != 3) {
+            return null;
+        }
+        JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        return claims.path("upn").asString(null);
+    }
+
+    private void startServer() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", System.getProperty("e2e.jar"),
+                "--http", "127.0.0.1:" + port));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server-" + (++starts) + ".log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        pb.environment().putAll(Map.of(
+                "MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID,
+                "MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET,
+                "MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID,
+                "MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString(),
+                "MS365_MCP_GRAPH_URL", graph.url(),
+                "MS365_MCP_DATA_DIR", dir.resolve("data").toString(),
+                "MS365_MCP_PUBLIC_URL", publicUrl(),
+                // a replayed refresh token counts as theft at once (the default grace is 30 s)
+                "MS365_MCP_REFRESH_REUSE_GRACE", "0",
+                "JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + entra.trustStore()
+                        + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword()));
+        server = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(server.isAlive()).as("server exited: %s", serverLog()).isTrue();
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(publicUrl() + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the server did not answer /healthz within 60 s: " + serverLog());
+    }
+
+    private void stopServer() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private String serverLog() {
+        try {
+            return Files.readString(dir.resolve("server-" + starts + ".log"));
+        } catch (java.io.IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Runs the TypeScript client with {@code steps} as {@code user} signing in when a browser flow is needed. */
+    private JsonNode client(String user, Path stateFile, List<Map<String, Object>> steps) throws Exception {
+        entra.signInAs(user);
+        Map<String, Object> spec = Map.of("url", publicUrl() + "/mcp", "redirectUrl", CLIENT_REDIRECT,
+                "stateFile", stateFile.toString(), "steps", steps);
+        ProcessBuilder pb = new ProcessBuilder("node", System.getProperty("e2e.client"), JSON.writeValueAsString(spec))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("NODE_EXTRA_CA_CERTS", entra.certificatePem().toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        JsonNode result = JSON.readTree(out);
+        assertThat(result.has("fatal")).as("client failed: %s\nserver log:\n%s", result, serverLog()).isFalse();
+        return result;
+    }
+
+    private static Map<String, Object> listMail() {
+        return Map.of("op", "call", "name", "list-mail-messages", "arguments", Map.of("top", 1));
+    }
+
+    private static String text(JsonNode result) {
+        assertThat(result.path("isError").asBoolean(false)).as(result.toString()).isFalse();
+        assertThat(result.has("error")).as(result.toString()).isFalse();
+        return result.path("content").get(0).path("text").asString();
+    }
+
+    private static List<String> grants(JsonNode run) {
+        List<String> grants = new ArrayList<>();
+        run.path("tokenRequests").forEach(g -> grants.add(g.asString()));
+        return grants;
+    }
+
+    private JsonNode state(Path stateFile) throws Exception {
+        return JSON.readTree(Files.readString(stateFile));
+    }
+
+    private HttpResponse<String> form(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(publicUrl() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void signInCallRefreshRestartAndAReplayedRefreshTokenLosesTheGrant() throws Exception {
+        Path adele = dir.resolve("adele.json");
+
+        // register, consent, sign in at Entra, call a tool
+        JsonNode first = client(ADELE, adele, List.of(listMail()));
+        assertThat(first.path("authorizations").asInt()).isEqualTo(1);
+        assertThat(grants(first)).containsExactly("authorization_code");
+        assertThat(first.toString()).contains("/oauth/callback");
+        assertThat(text(first.path("results").get(0))).contains("Only for " + ADELE).doesNotContain(ALEX);
+        assertThat(entra.tokenRequests("authorization_code")).hasSize(1);
+
+        // Graph saw the Entra token issued for Adele, never our opaque token
+        String ours = state(adele).path("tokens").path("access_token").asString();
+        assertThat(ours).isNotBlank();
+        List<RecordedRequest> calls = graph.requests();
+        assertThat(calls).isNotEmpty();
+        for (RecordedRequest call : calls) {
+            String bearer = call.header("Authorization").substring("Bearer ".length());
+            assertThat(bearer).isNotEqualTo(ours);
+            assertThat(entra.issuedTokens()).contains(bearer);
+            assertThat(upn(call)).isEqualTo(ADELE);
+        }
+
+        // the access token stops working (revoked by itself, RFC 7009): the client refreshes, no browser
+        String clientId = state(adele).path("client").path("client_id").asString();
+        String firstRefresh = state(adele).path("tokens").path("refresh_token").asString();
+        assertThat(form("/revoke", "token=" + ours + "&token_type_hint=access_token&client_id=" + clientId)
+                .statusCode()).isEqualTo(200);
+        JsonNode refreshed = client(ADELE, adele, List.of(listMail()));
+        assertThat(refreshed.path("authorizations").asInt()).isZero();
+        assertThat(grants(refreshed)).containsExactly("refresh_token");
+        assertThat(text(refreshed.path("results").get(0))).contains("Only for " + ADELE);
+        assertThat(state(adele).path("tokens").path("refresh_token").asString()).isNotEqualTo(firstRefresh);
+
+        // a restart on the same data directory keeps the grant and Adele's Entra sign-in
+        stopServer();
+        startServer();
+        int entraCodes = entra.tokenRequests("authorization_code").size();
+        JsonNode afterRestart = client(ADELE, adele, List.of(listMail()));
+        assertThat(afterRestart.path("authorizations").asInt()).isZero();
+        assertThat(grants(afterRestart)).isEmpty();
+        assertThat(text(afterRestart.path("results").get(0))).contains("Only for " + ADELE);
+        assertThat(entra.tokenRequests("authorization_code")).hasSize(entraCodes);
+
+        // the rotated-away refresh token presented again: theft, the whole family goes, the client signs in anew
+        HttpResponse<String> replay = form("/token", "grant_type=refresh_token&refresh_token=" + firstRefresh
+                + "&client_id=" + clientId);
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("invalid_grant").doesNotContain(firstRefresh);
+        JsonNode afterTheft = client(ADELE, adele, List.of(listMail()));
+        assertThat(afterTheft.path("authorizations").asInt()).isEqualTo(1);
+        assertThat(text(afterTheft.path("results").get(0))).contains("Only for " + ADELE);
+
+        assertThat(serverLog()).doesNotContain(ours, firstRefresh, FakeEntra.CONFIDENTIAL_CLIENT_SECRET);
+    }
+
+    @Test
+    void twoUsersNeverSeeEachOthersMailbox() throws Exception {
+        Path adele = dir.resolve("adele.json");
+        Path alex = dir.resolve("alex.json");
+        assertThat(text(client(ADELE, adele, List.of(listMail())).path("results").get(0)))
+                .contains("Only for " + ADELE).doesNotContain(ALEX);
+        assertThat(text(client(ALEX, alex, List.of(listMail())).path("results").get(0)))
+                .contains("Only for " + ALEX).doesNotContain(ADELE);
+        graph.clearRequests();
+        // interleaved again on their stored tokens, no browser: each still gets only their own mail
+        JsonNode adeleAgain = client(ALEX, adele, List.of(listMail()));
+        JsonNode alexAgain = client(ADELE, alex, List.of(listMail()));
+        assertThat(adeleAgain.path("authorizations").asInt()).isZero();
+        assertThat(alexAgain.path("authorizations").asInt()).isZero();
+        assertThat(text(adeleAgain.path("results").get(0))).contains("Only for " + ADELE).doesNotContain(ALEX);
+        assertThat(text(alexAgain.path("results").get(0))).contains("Only for " + ALEX).doesNotContain(ADELE);
+        assertThat(graph.requests()).extracting(OAuthEndToEndIT::upn).containsExactly(ADELE, ALEX);
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
