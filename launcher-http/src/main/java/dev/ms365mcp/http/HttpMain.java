@@ -34,6 +34,7 @@ import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.ToolFlags;
 import dev.ms365mcp.launcher.Version;
 import dev.ms365mcp.tools.Ms365Tools;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.ToolSettings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -135,6 +136,8 @@ public final class HttpMain implements Callable<Integer> {
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
                 .accountArgument(!settings.auth().multiUser())
+                // audit.log defaults to the data dir; MS365_MCP_AUDIT_LOG=stream sends it to the log stream instead
+                .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
         AuthorizationServer oauth = front == null ? null : front.open(toolSet.requiredScopes(), effective);
         JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet),

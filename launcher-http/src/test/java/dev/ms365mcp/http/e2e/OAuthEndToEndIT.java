@@ -6,20 +6,14 @@ import dev.ms365mcp.testkit.entra.FakeEntra;
 import dev.ms365mcp.testkit.graph.FakeGraph;
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.testkit.graph.RecordedRequest;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,20 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class OAuthEndToEndIT {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = HttpJar.JSON;
     private static final String ADELE = "adele@contoso.example";
     private static final String ALEX = "alex@contoso.example";
-    private static final String CLIENT_REDIRECT = "http://127.0.0.1:9/callback";
 
     @TempDir
     Path dir;
 
     private FakeEntra entra;
     private FakeGraph graph;
-    private Process server;
-    private int port;
-    private int starts;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpJar jar;
 
     @BeforeEach
     void start() throws Exception {
@@ -59,22 +49,26 @@ class OAuthEndToEndIT {
         entra.addUser(ALEX);
         graph = FakeGraph.start();
         graph.on("GET", "/v1.0/me/messages", (req, base) -> FakeResponse.ok(mailboxOf(upn(req))));
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        entra.addRedirectUri(FakeEntra.CONFIDENTIAL_CLIENT_ID, publicUrl() + "/oauth/callback");
-        startServer();
+        jar = new HttpJar(dir)
+                .env("MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID)
+                .env("MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET)
+                .env("MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID)
+                .env("MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString())
+                .env("MS365_MCP_GRAPH_URL", graph.url())
+                // a replayed refresh token counts as theft at once (the default grace is 30 s)
+                .env("MS365_MCP_REFRESH_REUSE_GRACE", "0")
+                .env("MS365_MCP_AUDIT_LOG", "true")
+                .env("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + entra.trustStore()
+                        + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword());
+        entra.addRedirectUri(FakeEntra.CONFIDENTIAL_CLIENT_ID, jar.publicUrl() + "/oauth/callback");
+        jar.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        stopServer();
+        jar.close();
         graph.close();
         entra.close();
-    }
-
-    private String publicUrl() {
-        return "http://127.0.0.1:" + port;
     }
 
     private static String mailboxOf(String upn) {
@@ -96,74 +90,11 @@ class OAuthEndToEndIT {
         return claims.path("upn").asString(null);
     }
 
-    private void startServer() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", System.getProperty("e2e.jar"),
-                "--http", "127.0.0.1:" + port));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + (++starts) + ".log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
-        pb.environment().putAll(Map.of(
-                "MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID,
-                "MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET,
-                "MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID,
-                "MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString(),
-                "MS365_MCP_GRAPH_URL", graph.url(),
-                "MS365_MCP_DATA_DIR", dir.resolve("data").toString(),
-                "MS365_MCP_PUBLIC_URL", publicUrl(),
-                // a replayed refresh token counts as theft at once (the default grace is 30 s)
-                "MS365_MCP_REFRESH_REUSE_GRACE", "0",
-                "JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + entra.trustStore()
-                        + " -Djavax.net.ssl.trustStorePassword=" + entra.trustStorePassword()));
-        server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(server.isAlive()).as("server exited: %s", serverLog()).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(publicUrl() + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the server did not answer /healthz within 60 s: " + serverLog());
-    }
-
-    private void stopServer() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    private String serverLog() {
-        try {
-            return Files.readString(dir.resolve("server-" + starts + ".log"));
-        } catch (java.io.IOException e) {
-            return "(no log)";
-        }
-    }
-
     /** Runs the TypeScript client with {@code steps} as {@code user} signing in when a browser flow is needed. */
     private JsonNode client(String user, Path stateFile, List<Map<String, Object>> steps) throws Exception {
         entra.signInAs(user);
-        Map<String, Object> spec = Map.of("url", publicUrl() + "/mcp", "redirectUrl", CLIENT_REDIRECT,
-                "stateFile", stateFile.toString(), "steps", steps);
-        ProcessBuilder pb = new ProcessBuilder("node", System.getProperty("e2e.client"), JSON.writeValueAsString(spec))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("NODE_EXTRA_CA_CERTS", entra.certificatePem().toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        JsonNode result = JSON.readTree(out);
-        assertThat(result.has("fatal")).as("client failed: %s\nserver log:\n%s", result, serverLog()).isFalse();
-        return result;
+        return jar.client(Map.of("stateFile", stateFile.toString(), "steps", steps),
+                Map.of("NODE_EXTRA_CA_CERTS", entra.certificatePem().toString()));
     }
 
     private static Map<String, Object> listMail() {
@@ -184,12 +115,6 @@ class OAuthEndToEndIT {
 
     private JsonNode state(Path stateFile) throws Exception {
         return JSON.readTree(Files.readString(stateFile));
-    }
-
-    private HttpResponse<String> form(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(publicUrl() + path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -219,7 +144,7 @@ class OAuthEndToEndIT {
         // the access token stops working (revoked by itself, RFC 7009): the client refreshes, no browser
         String clientId = state(adele).path("client").path("client_id").asString();
         String firstRefresh = state(adele).path("tokens").path("refresh_token").asString();
-        assertThat(form("/revoke", "token=" + ours + "&token_type_hint=access_token&client_id=" + clientId)
+        assertThat(jar.postForm("/revoke", "token=" + ours + "&token_type_hint=access_token&client_id=" + clientId)
                 .statusCode()).isEqualTo(200);
         JsonNode refreshed = client(ADELE, adele, List.of(listMail()));
         assertThat(refreshed.path("authorizations").asInt()).isZero();
@@ -228,8 +153,8 @@ class OAuthEndToEndIT {
         assertThat(state(adele).path("tokens").path("refresh_token").asString()).isNotEqualTo(firstRefresh);
 
         // a restart on the same data directory keeps the grant and Adele's Entra sign-in
-        stopServer();
-        startServer();
+        jar.stop();
+        jar.start();
         int entraCodes = entra.tokenRequests("authorization_code").size();
         JsonNode afterRestart = client(ADELE, adele, List.of(listMail()));
         assertThat(afterRestart.path("authorizations").asInt()).isZero();
@@ -238,7 +163,7 @@ class OAuthEndToEndIT {
         assertThat(entra.tokenRequests("authorization_code")).hasSize(entraCodes);
 
         // the rotated-away refresh token presented again: theft, the whole family goes, the client signs in anew
-        HttpResponse<String> replay = form("/token", "grant_type=refresh_token&refresh_token=" + firstRefresh
+        HttpResponse<String> replay = jar.postForm("/token", "grant_type=refresh_token&refresh_token=" + firstRefresh
                 + "&client_id=" + clientId);
         assertThat(replay.statusCode()).isEqualTo(400);
         assertThat(replay.body()).contains("invalid_grant").doesNotContain(firstRefresh);
@@ -246,7 +171,13 @@ class OAuthEndToEndIT {
         assertThat(afterTheft.path("authorizations").asInt()).isEqualTo(1);
         assertThat(text(afterTheft.path("results").get(0))).contains("Only for " + ADELE);
 
-        assertThat(serverLog()).doesNotContain(ours, firstRefresh, FakeEntra.CONFIDENTIAL_CLIENT_SECRET);
+        assertThat(jar.log()).doesNotContain(ours, firstRefresh, FakeEntra.CONFIDENTIAL_CLIENT_SECRET);
+
+        // the audit log (in the data dir by default): one line per call, across the restart, Adele by hash only
+        List<String> audit = Files.readAllLines(dir.resolve("data/logs/audit.log"));
+        assertThat(audit).hasSize(4).allSatisfy(line -> assertThat(line)
+                .contains("\"tool\":\"list-mail-messages\"", "\"user\":\"sha256:")
+                .doesNotContain(ADELE, ours, firstRefresh));
     }
 
     @Test
@@ -266,9 +197,5 @@ class OAuthEndToEndIT {
         assertThat(text(adeleAgain.path("results").get(0))).contains("Only for " + ADELE).doesNotContain(ALEX);
         assertThat(text(alexAgain.path("results").get(0))).contains("Only for " + ALEX).doesNotContain(ADELE);
         assertThat(graph.requests()).extracting(OAuthEndToEndIT::upn).containsExactly(ADELE, ALEX);
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
