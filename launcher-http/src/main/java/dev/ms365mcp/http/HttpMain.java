@@ -123,6 +123,27 @@ public final class HttpMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Running running = start();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
+        running.server().join();
+        return 0;
+    }
+
+    /** A started server and what must be closed after it stops. */
+    record Running(JettyServer server, AuthorizationServer oauth, StateStore store) {
+
+        /** Stops serving (in-flight calls finish), then closes the front door and the state store. */
+        void stop() {
+            server.stop();
+            if (oauth != null) {
+                oauth.close();
+            }
+            store.close();
+        }
+    }
+
+    /** Builds everything from the flags and environment and starts serving; {@link #call()} then waits. */
+    Running start() throws Exception {
         Map<String, String> effective = tools.environment(env);
         HttpSettings settings = settings(effective);
         Logger log = LoggerFactory.getLogger(HttpMain.class);
@@ -145,15 +166,7 @@ public final class HttpMain implements Callable<Integer> {
                 Version.of(HttpMain.class));
         server.start();
         log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            server.stop();
-            if (oauth != null) {
-                oauth.close();
-            }
-            store.close();
-        }));
-        server.join();
-        return 0;
+        return new Running(server, oauth, store);
     }
 
     /**
