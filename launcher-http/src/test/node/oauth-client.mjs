@@ -10,16 +10,19 @@
 //   {"url": "http://127.0.0.1:PORT/mcp", "redirectUrl": "http://127.0.0.1:PORT/callback",
 //    "stateFile": "/path/client-state.json" (optional: registration and tokens kept between runs),
 //    "steps": [{"op": "list"} | {"op": "call", "name": "...", "arguments": {...}} | {"op": "sleep", "ms": N}
-//              | {"op": "reconnect"} (a new transport and session, same OAuth state)]}
+//              | {"op": "reconnect"} (a new transport and session, same OAuth state)],
+//    "elicitation": "accept" | "decline" (optional: declare elicitation and answer every question so)}
 // Output: {"results": [...], "authorizations": N (browser flows run), "tokenRequests": [...grant types],
-//          "visited": [...origins+paths the browser saw], "fatal"?: "..."}
+//          "visited": [...origins+paths the browser saw], "elicitations": [...questions asked], "fatal"?: "..."}
+// Without a 401 from the server (e.g. --single-user on loopback) no OAuth happens: a plain Streamable HTTP client.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const spec = JSON.parse(process.argv[2]);
-const out = { results: [], authorizations: 0, tokenRequests: [], visited: [] };
+const out = { results: [], authorizations: 0, tokenRequests: [], visited: [], elicitations: [] };
 const saved = spec.stateFile && existsSync(spec.stateFile) ? JSON.parse(readFileSync(spec.stateFile, "utf8")) : {};
 let pendingCode = null;
 
@@ -148,9 +151,21 @@ async function browse(start) {
 }
 
 let client, transport;
+function newClient() {
+  const c = new Client({ name: "ms365-mcp-e2e", version: "1.0.0" },
+    spec.elicitation ? { capabilities: { elicitation: {} } } : undefined);
+  if (spec.elicitation) {
+    c.setRequestHandler(ElicitRequestSchema, async (request) => {
+      out.elicitations.push(request.params);
+      return spec.elicitation === "accept" ? { action: "accept", content: { confirm: true } } : { action: "decline" };
+    });
+  }
+  return c;
+}
+
 async function connect() {
   transport = new StreamableHTTPClientTransport(new URL(spec.url), { authProvider: provider });
-  client = new Client({ name: "ms365-mcp-e2e", version: "1.0.0" });
+  client = newClient();
   try {
     await client.connect(transport);
   } catch (e) {
@@ -158,7 +173,7 @@ async function connect() {
     await transport.finishAuth(pendingCode);
     pendingCode = null;
     transport = new StreamableHTTPClientTransport(new URL(spec.url), { authProvider: provider });
-    client = new Client({ name: "ms365-mcp-e2e", version: "1.0.0" });
+    client = newClient();
     await client.connect(transport);
   }
 }

@@ -34,6 +34,7 @@ import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.ToolFlags;
 import dev.ms365mcp.launcher.Version;
 import dev.ms365mcp.tools.Ms365Tools;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.ToolSettings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -122,6 +123,27 @@ public final class HttpMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Running running = start();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
+        running.server().join();
+        return 0;
+    }
+
+    /** A started server and what must be closed after it stops. */
+    record Running(JettyServer server, AuthorizationServer oauth, StateStore store) {
+
+        /** Stops serving (in-flight calls finish), then closes the front door and the state store. */
+        void stop() {
+            server.stop();
+            if (oauth != null) {
+                oauth.close();
+            }
+            store.close();
+        }
+    }
+
+    /** Builds everything from the flags and environment and starts serving; {@link #call()} then waits. */
+    Running start() throws Exception {
         Map<String, String> effective = tools.environment(env);
         HttpSettings settings = settings(effective);
         Logger log = LoggerFactory.getLogger(HttpMain.class);
@@ -135,6 +157,8 @@ public final class HttpMain implements Callable<Integer> {
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
                 .accountArgument(!settings.auth().multiUser())
+                // audit.log defaults to the data dir; MS365_MCP_AUDIT_LOG=stream sends it to the log stream instead
+                .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
         AuthorizationServer oauth = front == null ? null : front.open(toolSet.requiredScopes(), effective);
         JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet),
@@ -142,15 +166,7 @@ public final class HttpMain implements Callable<Integer> {
                 Version.of(HttpMain.class));
         server.start();
         log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            server.stop();
-            if (oauth != null) {
-                oauth.close();
-            }
-            store.close();
-        }));
-        server.join();
-        return 0;
+        return new Running(server, oauth, store);
     }
 
     /**

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  */
 public interface McpFeatures {
 
+    /** How long a tool call may wait for the client's answer to a server request such as an elicitation. */
+    java.time.Duration CONFIRMATION_WAIT = java.time.Duration.ofMinutes(5);
+
     McpServer.SyncSpecification<?> apply(McpServer.SyncSpecification<?> server);
 
     McpServer.StatelessSyncSpecification apply(McpServer.StatelessSyncSpecification server);
@@ -52,7 +55,9 @@ public interface McpFeatures {
         return new McpFeatures() {
             @Override
             public McpServer.SyncSpecification<?> apply(McpServer.SyncSpecification<?> server) {
-                return server.jsonSchemaValidator(tools.schemaValidator()).capabilities(capabilities).tools(stateful);
+                // a confirmation question (elicitation) waits for a person, not the SDK's default 20 s
+                return server.jsonSchemaValidator(tools.schemaValidator()).capabilities(capabilities)
+                        .requestTimeout(CONFIRMATION_WAIT).tools(stateful);
             }
 
             @Override

@@ -220,6 +220,11 @@ public final class FakeEntra implements AutoCloseable {
         return requireTls().trustStore();
     }
 
+    /** The https-mode certificate as a PEM file, e.g. for Node's {@code NODE_EXTRA_CA_CERTS}. */
+    public Path certificatePem() throws IOException {
+        return requireTls().certificatePem();
+    }
+
     public String trustStorePassword() {
         return requireTls().password();
     }

@@ -83,6 +83,25 @@ public final class SelfSignedTls {
         return trustStore;
     }
 
+    /**
+     * Writes the certificate as PEM next to the trust store and returns its path, for clients that are
+     * not JVMs (Node's {@code NODE_EXTRA_CA_CERTS}, curl's {@code --cacert}).
+     */
+    public Path certificatePem() throws IOException {
+        Path pem = trustStore.resolveSibling("certificate.pem");
+        if (!Files.exists(pem)) {
+            try {
+                byte[] der = load(trustStore, password).getCertificate(ALIAS).getEncoded();
+                String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(der);
+                Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
+            } catch (GeneralSecurityException e) {
+                throw new IOException("could not read the certificate", e);
+            }
+        }
+        return pem;
+    }
+
     public String password() {
         return password;
     }
