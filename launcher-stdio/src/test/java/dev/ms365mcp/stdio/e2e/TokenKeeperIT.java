@@ -157,7 +157,8 @@ class TokenKeeperIT {
             Thread.sleep(100);
         }
         assertThat(entra.tokenRequests("refresh_token").size()).isGreaterThan(afterFirst);
-        assertThat(log.stream().filter(x -> x.contains(USER + " refreshed, next at ")).count()).isGreaterThanOrEqualTo(2);
+        await(log, l -> log.stream().filter(x -> x.contains(USER + " refreshed, next at ")).count() >= 2,
+                Duration.ofSeconds(20));
 
         entra.revokeRefreshTokens(USER);
         await(log, l -> l.contains(USER + ": Microsoft Entra requires a new sign-in")
