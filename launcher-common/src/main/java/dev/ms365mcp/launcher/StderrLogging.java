@@ -10,6 +10,11 @@ import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
@@ -38,6 +43,7 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(stderr);
+        addLogFile(context, root, layout, setting("MS365_MCP_LOG_DIR"));
         Level level = Level.toLevel(level(), Level.INFO);
         root.setLevel(level);
         if (level.isGreaterOrEqual(Level.INFO)) {
@@ -45,6 +51,57 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
             context.getLogger("io.modelcontextprotocol").setLevel(Level.toLevel("warn"));
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * {@code MS365_MCP_LOG_DIR}: the same lines also go to {@code mcp-server.log} there (the reference's
+     * name), rotated by size (10 MB, 5 old files). Logs may name accounts and paths, so the directory
+     * is made 0700 and every log file, rotated ones included, 0600.
+     */
+    static void addLogFile(LoggerContext context, ch.qos.logback.classic.Logger root,
+                           LayoutBase<ILoggingEvent> layout, String dir) {
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        Path directory = Path.of(dir.strip()).toAbsolutePath();
+        try {
+            SecureLogFiles.createPrivateDirectory(directory);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ms365-mcp: cannot use MS365_MCP_LOG_DIR " + directory + " (" + e.getMessage()
+                    + "); logging to stderr only");
+            return;
+        }
+        SecureLogFiles.RollingAppender file = new SecureLogFiles.RollingAppender();
+        file.setContext(context);
+        file.setName("file");
+        file.setFile(directory.resolve("mcp-server.log").toString());
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(file);
+        rolling.setFileNamePattern(directory.resolve("mcp-server.%i.log").toString());
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(5);
+        rolling.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf(System.getProperty("ms365mcp.logFileSize", "10MB")));
+        // Look at the size at most once a second (logback's default is once a minute).
+        trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildBySeconds(1));
+        trigger.start();
+        file.setRollingPolicy(rolling);
+        file.setTriggeringPolicy(trigger);
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        file.setEncoder(encoder);
+        file.start();
+        root.addAppender(file);
+    }
+
+    private static String setting(String name) {
+        String v = System.getProperty(name);
+        return v != null ? v : System.getenv(name);
     }
 
     private static String level() {
