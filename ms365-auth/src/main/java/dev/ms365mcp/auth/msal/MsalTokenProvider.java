@@ -5,6 +5,10 @@ import com.microsoft.aad.msal4j.DeviceCodeFlowParameters;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.ITokenCache;
+import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
+import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.microsoft.aad.msal4j.PublicClientApplication;
 import com.microsoft.aad.msal4j.SilentParameters;
 import dev.ms365mcp.auth.AccessToken;
@@ -13,6 +17,7 @@ import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.DeviceCodeLogin;
+import dev.ms365mcp.auth.ExpectedAccount;
 import dev.ms365mcp.auth.GraphScopes;
 import dev.ms365mcp.auth.LoginStatus;
 import dev.ms365mcp.auth.TokenProvider;
@@ -22,9 +27,11 @@ import dev.ms365mcp.auth.errors.EntraErrors;
 import java.net.MalformedURLException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,7 +109,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     private Acquired acquireSilently(Set<String> scopes, String requestedAccount) {
         return cache.locked(() -> {
             PublicClientApplication app = newApp();
-            IAccount account = resolve(accountsOf(app), requestedAccount);
+            IAccount account = resolveAllowed(accountsOf(app), requestedAccount);
             // authorityUrl on every call: MSAL remembers accounts by host without port, and would
             // otherwise send the refresh to port 443 of an authority that has another port.
             SilentParameters parameters = SilentParameters.builder(scopes, account)
@@ -141,7 +148,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<IAuthenticationResult> flow;
         try {
-            flow = newApp(LOGIN_EXECUTOR).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
+            flow = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
                 code.complete(deviceCode);
                 started.join();
             }).build());
@@ -157,6 +164,13 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
             }
             try {
                 IAccount account = result.account();
+                if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+                    completion.completeExceptionally(new AuthException("Signed in as '" + account.username()
+                            + "', which is not the expected Microsoft account '" + settings.expectedAccount().label()
+                            + "' (MS365_MCP_EXPECTED_USERNAME / MS365_MCP_EXPECTED_HOME_ACCOUNT_ID). The sign-in was "
+                            + "not saved; sign in as that account."));
+                    return;
+                }
                 selection.write(account.homeAccountId());
                 LOG.info("Signed in as {}", account.username());
                 completion.complete(new AccountInfo(account.username(), account.homeAccountId(), true));
@@ -211,6 +225,10 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     public AccountInfo select(String idOrUsername) {
         return cache.locked(() -> {
             IAccount account = resolve(accountsOf(newApp()), requireAccountArgument(idOrUsername));
+            if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+                throw new AuthException("Account '" + idOrUsername.strip() + "' is not the expected Microsoft account '"
+                        + settings.expectedAccount().label() + "'.");
+            }
             selection.write(account.homeAccountId());
             return new AccountInfo(account.username(), account.homeAccountId(), true);
         });
@@ -276,6 +294,97 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
                 + "Name the account in the call, or choose one with select-account.");
     }
 
+    /**
+     * {@link #resolve}, except that with an expected account configured that account is the only one a
+     * token can be for: the selection is ignored, and naming another account is refused, so a cached
+     * token of another account is never used.
+     */
+    private IAccount resolveAllowed(Set<IAccount> accounts, String requested) {
+        ExpectedAccount expected = settings.expectedAccount();
+        if (!expected.isSet()) {
+            return resolve(accounts, requested);
+        }
+        List<IAccount> matching = accounts.stream().filter(a -> expected.matches(a.username(), a.homeAccountId()))
+                .toList();
+        if (matching.size() != 1) {
+            String cached = accounts.isEmpty() ? "none" : accounts.stream().map(IAccount::username)
+                    .sorted(String.CASE_INSENSITIVE_ORDER).collect(Collectors.joining(", "));
+            throw new AuthException("The expected Microsoft account '" + expected.label() + "' is not in the token "
+                    + "cache (cached accounts: " + cached + "). Sign in as that account with --login.");
+        }
+        IAccount account = matching.get(0);
+        if (requested != null && !requested.isBlank()
+                && !(requested.strip().equalsIgnoreCase(account.username()) || requested.strip().equals(account.homeAccountId()))) {
+            throw new AuthException("Account '" + requested.strip() + "' is not the expected Microsoft account '"
+                    + expected.label() + "'.");
+        }
+        return account;
+    }
+
+    /**
+     * The cache as the login sees it. With an expected account, a sign-in as anyone else is never
+     * written: the write is skipped when it would add an account that does not match.
+     */
+    private ITokenCacheAccessAspect loginCacheAspect() {
+        ExpectedAccount expected = settings.expectedAccount();
+        if (!expected.isSet()) {
+            return cache;
+        }
+        return new ITokenCacheAccessAspect() {
+            private Set<String> before = Set.of();
+
+            @Override
+            public void beforeCacheAccess(ITokenCacheAccessContext context) {
+                cache.beforeCacheAccess(context);
+                before = accountIds(context.tokenCache().serialize());
+            }
+
+            @Override
+            public void afterCacheAccess(ITokenCacheAccessContext context) {
+                boolean foreign = context.hasCacheChanged() && cachedAccounts(context.tokenCache().serialize())
+                        .stream().anyMatch(a -> !before.contains(a.get("home_account_id"))
+                                && !expected.matches(a.get("username"), a.get("home_account_id")));
+                if (foreign) {
+                    LOG.warn("Not saving a sign-in as an account other than the expected {}", expected.label());
+                }
+                cache.afterCacheAccess(foreign ? unchanged(context) : context);
+            }
+        };
+    }
+
+    private static ITokenCacheAccessContext unchanged(ITokenCacheAccessContext context) {
+        return new ITokenCacheAccessContext() {
+            @Override public ITokenCache tokenCache() { return context.tokenCache(); }
+            @Override public String clientId() { return context.clientId(); }
+            @Override public IAccount account() { return context.account(); }
+            @Override public boolean hasCacheChanged() { return false; }
+        };
+    }
+
+    private static Set<String> accountIds(String serialized) {
+        return cachedAccounts(serialized).stream().map(a -> a.get("home_account_id")).collect(Collectors.toSet());
+    }
+
+    /** The {@code Account} entries of MSAL's serialized cache: username and home_account_id. */
+    private static List<Map<String, String>> cachedAccounts(String serialized) {
+        try {
+            Map<String, Object> json = JSONObjectUtils.parse(serialized == null || serialized.isBlank() ? "{}" : serialized);
+            Map<String, Object> accounts = JSONObjectUtils.getJSONObject(json, "Account");
+            if (accounts == null) {
+                return List.of();
+            }
+            return accounts.values().stream().filter(Map.class::isInstance).map(Map.class::cast)
+                    .map(a -> {
+                        Map<String, String> entry = new HashMap<>();
+                        entry.put("username", a.get("username") instanceof String u ? u : null);
+                        entry.put("home_account_id", a.get("home_account_id") instanceof String h ? h : null);
+                        return entry;
+                    }).toList();
+        } catch (java.text.ParseException e) {
+            throw new AuthException("The token cache could not be parsed after sign-in.", e);
+        }
+    }
+
     private static String requireAccountArgument(String idOrUsername) {
         if (idOrUsername == null || idOrUsername.isBlank()) {
             throw new AuthException("Name the account: its username or home account id (see list-accounts).");
@@ -317,12 +426,16 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     }
 
     private PublicClientApplication newApp(ExecutorService executor) {
+        return newApp(executor, cache);
+    }
+
+    private PublicClientApplication newApp(ExecutorService executor, ITokenCacheAccessAspect cacheAspect) {
         try {
             PublicClientApplication.Builder builder = PublicClientApplication.builder(settings.clientId())
                     .authority(settings.authorityUrl())
                     // Talk to the configured authority only: no instance discovery on another host.
                     .instanceDiscovery(false)
-                    .setTokenCacheAccessAspect(cache)
+                    .setTokenCacheAccessAspect(cacheAspect)
                     .executorService(executor);
             if (httpClient != null) {
                 builder.httpClient(httpClient);
