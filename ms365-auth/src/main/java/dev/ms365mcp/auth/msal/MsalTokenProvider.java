@@ -85,7 +85,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
         this.settings = settings;
         this.httpClient = httpClient;
-        this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey());
+        this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey(), settings.authCacheCommand());
         this.selection = new SelectedAccountStore(settings.selectedAccountPath());
     }
 
