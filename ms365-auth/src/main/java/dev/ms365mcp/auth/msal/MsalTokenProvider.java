@@ -5,6 +5,8 @@ import com.microsoft.aad.msal4j.DeviceCodeFlowParameters;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.InteractiveRequestParameters;
+import com.microsoft.aad.msal4j.SystemBrowserOptions;
 import com.microsoft.aad.msal4j.ITokenCache;
 import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
 import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
@@ -25,6 +27,12 @@ import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.cache.EncryptedTokenCache;
 import dev.ms365mcp.auth.errors.EntraErrors;
 import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Consumer;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -127,8 +135,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
 
     // ---------------------------------------------------------------- AccountManager
 
-    @Override
-    public DeviceCodeLogin startLogin(Set<String> requestedScopes) {
+    private Set<String> loginScopes(Set<String> requestedScopes) {
         Set<String> scopes = new LinkedHashSet<>(requestedScopes);
         scopes.addAll(settings.extraScopes());
         if (scopes.stream().allMatch(s -> OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)))) {
@@ -136,6 +143,52 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
         Set<String> loginScopes = graphScopes(scopes);
         checkAllowed(loginScopes);
+        return loginScopes;
+    }
+
+    /**
+     * {@code --auth-browser}: the authorization code flow with PKCE in the system browser, for tenants
+     * whose Conditional Access blocks the device code flow. msal4j listens on a free loopback port
+     * ({@code http://localhost:<port>}, which Entra accepts for public clients whatever the port),
+     * checks {@code state} and redeems the code with its PKCE verifier. {@code showUrl} gets the sign-in
+     * URL to print and open. Waits for the user up to {@code timeout}.
+     */
+    public AccountInfo loginInBrowser(Set<String> requestedScopes, Consumer<URL> showUrl, Duration timeout) {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        InteractiveRequestParameters parameters = InteractiveRequestParameters.builder(URI.create("http://localhost"))
+                .scopes(loginScopes(requestedScopes))
+                // OpenID Connect nonce: msal4j sends none on its own; Entra accepts it and binds the ID token.
+                .extraQueryParameters(Map.of("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce)))
+                .httpPollingTimeoutInSeconds((int) Math.max(1, timeout.toSeconds()))
+                .systemBrowserOptions(SystemBrowserOptions.builder()
+                        .openBrowserAction(showUrl::accept)
+                        .htmlMessageSuccess("Signed in to ms365-mcp. You can close this window.")
+                        .htmlMessageError("ms365-mcp sign-in failed; see the terminal.")
+                        .build())
+                .build();
+        IAuthenticationResult result;
+        try {
+            result = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(parameters).get();
+        } catch (ExecutionException | RuntimeException e) {
+            throw EntraErrors.toAuthException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while waiting for the browser sign-in.", e);
+        }
+        IAccount account = result.account();
+        if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+            throw new AuthException("Signed in as '" + account.username() + "', which is not the expected Microsoft "
+                    + "account '" + settings.expectedAccount().label() + "'. The sign-in was not saved; sign in as that account.");
+        }
+        selection.write(account.homeAccountId());
+        LOG.info("Signed in as {}", account.username());
+        return new AccountInfo(account.username(), account.homeAccountId(), true);
+    }
+
+    @Override
+    public DeviceCodeLogin startLogin(Set<String> requestedScopes) {
+        Set<String> loginScopes = loginScopes(requestedScopes);
 
         CompletableFuture<DeviceCode> code = new CompletableFuture<>();
         CompletableFuture<AccountInfo> completion = new CompletableFuture<>();
