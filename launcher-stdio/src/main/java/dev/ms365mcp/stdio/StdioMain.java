@@ -52,6 +52,9 @@ public final class StdioMain implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true)
     AccountCommand accountCommand;
 
+    @Option(names = "--auth-browser", description = "Sign in in the system browser (authorization code + PKCE) instead of by device code; alone or with --login.")
+    boolean authBrowser;
+
     /** One account action instead of serving: sign in, out, check, list, choose or remove accounts. */
     static final class AccountCommand {
         @Option(names = "--login", description = "Sign in with a device code, wait for it, and exit.")
@@ -146,6 +149,9 @@ public final class StdioMain implements Callable<Integer> {
         if (listPermissions) {
             protocolOut.println(JsonMapper.shared().writeValueAsString(Map.of("scopes", tools.requiredScopes())));
             return 0;
+        }
+        if (authBrowser && (accountCommand == null || accountCommand.login)) {
+            return new AccountCli(accounts, new PrintWriter(protocolOut, true)).loginInBrowser(tools.requiredScopes());
         }
         if (accountCommand != null) {
             return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());
