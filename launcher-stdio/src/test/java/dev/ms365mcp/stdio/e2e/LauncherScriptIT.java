@@ -159,4 +159,22 @@ class LauncherScriptIT {
         assertServed(warm);
         assertThat(warm.stderr()).contains("dev.ms365mcp.stdio.StdioMain source: shared objects file");
     }
+
+    @Test
+    void twoFirstStartsAtOnceLeaveOneWholeCache() throws Exception {
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return session(Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Session second = session(Map.of());
+        assertServed(second);
+        assertServed(first.get(300, TimeUnit.SECONDS));
+        assertThat(cacheFiles()).as("one finished cache, no temporary files").hasSize(1);
+        Session warm = session(Map.of("MS365_MCP_JAVA_OPTS", "-Xlog:class+load=info:stderr"));
+        assertServed(warm);
+        assertThat(warm.stderr()).contains("dev.ms365mcp.stdio.StdioMain source: shared objects file");
+    }
 }
