@@ -156,20 +156,32 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     public AccountInfo loginInBrowser(Set<String> requestedScopes, Consumer<URL> showUrl, Duration timeout) {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
+        // As with the device code: msal4j's listener loop reads its own future, which is set only once
+        // acquireToken has returned; a fast browser would find it null. The URL goes out after that.
+        CompletableFuture<Void> started = new CompletableFuture<>();
         InteractiveRequestParameters parameters = InteractiveRequestParameters.builder(URI.create("http://localhost"))
                 .scopes(loginScopes(requestedScopes))
                 // OpenID Connect nonce: msal4j sends none on its own; Entra accepts it and binds the ID token.
                 .extraQueryParameters(Map.of("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce)))
                 .httpPollingTimeoutInSeconds((int) Math.max(1, timeout.toSeconds()))
                 .systemBrowserOptions(SystemBrowserOptions.builder()
-                        .openBrowserAction(showUrl::accept)
+                        .openBrowserAction(url -> {
+                            started.join();
+                            showUrl.accept(url);
+                        })
                         .htmlMessageSuccess("Signed in to ms365-mcp. You can close this window.")
                         .htmlMessageError("ms365-mcp sign-in failed; see the terminal.")
                         .build())
                 .build();
         IAuthenticationResult result;
         try {
-            result = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(parameters).get();
+            CompletableFuture<IAuthenticationResult> flow;
+            try {
+                flow = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(parameters);
+            } finally {
+                started.complete(null);
+            }
+            result = flow.get();
         } catch (ExecutionException | RuntimeException e) {
             throw EntraErrors.toAuthException(e);
         } catch (InterruptedException e) {
