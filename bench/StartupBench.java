@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java bench/StartupBench.java [--runs 10] [--jar launcher-stdio/target/ms365-mcp-stdio.jar]
  *                              [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server/dist/index.js]
+ *                              [--dist launcher-stdio/target/ms365-mcp-VERSION.tar.gz]
+ * </pre>
+ * The distribution's launcher ({@code bin/ms365-mcp}, the documented way to start) is measured twice:
+ * with its cache warm, and as a very first run with no cache (each run in a fresh cache directory,
+ * the cache recording after the session awaited before the next run).
+ * <pre>
  * </pre>
  */
 public class StartupBench {
@@ -27,7 +33,11 @@ public class StartupBench {
     record Run(double initializeMs, double toolsListMs, long peakRssKb, int toolsListBytes) {
     }
 
-    record Subject(String name, List<String> command) {
+    /** {@code beforeRun} runs before each run (e.g. empties the launcher's cache for a first-run measurement). */
+    record Subject(String name, List<String> command, Map<String, String> env, Runnable beforeRun, boolean awaitExit) {
+        Subject(String name, List<String> command) {
+            this(name, command, Map.of(), () -> { }, false);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -35,11 +45,13 @@ public class StartupBench {
         String jar = "launcher-stdio/target/ms365-mcp-stdio.jar";
         String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server/dist/index.js";
         String java = ProcessHandle.current().info().command().orElse("java");
+        String dist = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
                 case "--reference" -> reference = args[++i];
+                case "--dist" -> dist = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -54,6 +66,21 @@ public class StartupBench {
         tuned.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
                 "-Xmx128m", "-jar", jar, "--org-mode"));
         subjects.add(new Subject("ms365-mcp (README flags" + (Files.exists(Path.of(aot)) ? " + AOT cache" : "") + ")", tuned));
+        Path launcher = unpack(dist);
+        if (launcher != null) {
+            String javaHome = Path.of(java).getParent().getParent().toString();
+            Path warmCache = Files.createTempDirectory("bench-aot-warm");
+            Map<String, String> warmEnv = Map.of("JAVA_HOME", javaHome, "MS365_MCP_AOT_CACHE_DIR", warmCache.toString());
+            Subject warm = new Subject("ms365-mcp (bin/ms365-mcp, cache warm)", List.of(launcher.toString(), "--org-mode"),
+                    warmEnv, () -> { }, false);
+            // The first session records the cache; wait until it is in place.
+            measure(new Subject("record", warm.command(), warmEnv, () -> { }, true), 1);
+            subjects.add(warm);
+            Path firstCache = Files.createTempDirectory("bench-aot-first");
+            subjects.add(new Subject("ms365-mcp (bin/ms365-mcp, first run, no cache)", List.of(launcher.toString(), "--org-mode"),
+                    Map.of("JAVA_HOME", javaHome, "MS365_MCP_AOT_CACHE_DIR", firstCache.toString()),
+                    () -> deleteContents(firstCache), true));
+        }
         subjects.add(new Subject("ms365-mcp (plain java -jar)", List.of(java, "-jar", jar, "--org-mode")));
         if (Files.exists(Path.of(reference))) {
             subjects.add(new Subject("reference @softeria/ms-365-mcp-server", List.of("node", reference, "--org-mode")));
@@ -93,6 +120,8 @@ public class StartupBench {
         ProcessBuilder pb = new ProcessBuilder(s.command()).redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+        env.putAll(s.env());
+        s.beforeRun().run();
         long start = System.nanoTime();
         Process p = pb.start();
         OutputStream in = p.getOutputStream();
@@ -107,11 +136,47 @@ public class StartupBench {
         double listMs = (System.nanoTime() - start) / 1e6;
         long rss = peakRssKb(p.pid());
         in.close();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        if (!p.waitFor(s.awaitExit() ? 300 : 10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
         int resultBytes = list.getBytes(StandardCharsets.UTF_8).length;
         return new Run(initMs, listMs, rss, resultBytes);
+    }
+
+    /** Unpacks the distribution archive (default: the one the build made) and returns its bin/ms365-mcp. */
+    static Path unpack(String dist) throws IOException, InterruptedException {
+        Path archive;
+        if (dist != null) {
+            archive = Path.of(dist);
+        } else {
+            try (var files = Files.list(Path.of("launcher-stdio/target"))) {
+                archive = files.filter(f -> f.getFileName().toString().matches("ms365-mcp-.*\\.tar\\.gz")).findFirst().orElse(null);
+            } catch (IOException e) {
+                archive = null;
+            }
+        }
+        if (archive == null || !Files.exists(archive)) {
+            System.out.println("(no distribution archive: ./mvnw -B -q package -DskipTests makes launcher-stdio/target/ms365-mcp-*.tar.gz)");
+            return null;
+        }
+        Path into = Files.createTempDirectory("bench-dist");
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString(), "-C", into.toString()).inheritIO().start();
+        if (tar.waitFor() != 0) {
+            throw new IOException("cannot unpack " + archive);
+        }
+        try (var top = Files.list(into)) {
+            return top.findFirst().orElseThrow().resolve("bin/ms365-mcp");
+        }
+    }
+
+    static void deleteContents(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static void send(OutputStream in, String line) throws IOException {

@@ -12,6 +12,11 @@ import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
@@ -34,6 +39,7 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(stderr);
+        addLogFile(context, root, setting("MS365_MCP_LOG_DIR", null));
         Level level = Level.toLevel(level(), Level.INFO);
         root.setLevel(level);
         if (level.isGreaterOrEqual(Level.INFO)) {
@@ -66,6 +72,47 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         encoder.setLayout(layout);
         encoder.start();
         return encoder;
+    }
+
+    /**
+     * {@code MS365_MCP_LOG_DIR}: the same lines also go to {@code mcp-server.log} there (the reference's
+     * name), rotated by size (10 MB, 5 old files). Logs may name accounts and paths, so the directory
+     * is made 0700 and every log file, rotated ones included, 0600.
+     */
+    static void addLogFile(LoggerContext context, ch.qos.logback.classic.Logger root, String dir) {
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        Path directory = Path.of(dir.strip()).toAbsolutePath();
+        try {
+            SecureLogFiles.createPrivateDirectory(directory);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ms365-mcp: cannot use MS365_MCP_LOG_DIR " + directory + " (" + e.getMessage()
+                    + "); logging to stderr only");
+            return;
+        }
+        SecureLogFiles.RollingAppender file = new SecureLogFiles.RollingAppender();
+        file.setContext(context);
+        file.setName("file");
+        file.setFile(directory.resolve("mcp-server.log").toString());
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(file);
+        rolling.setFileNamePattern(directory.resolve("mcp-server.%i.log").toString());
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(5);
+        rolling.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf(System.getProperty("ms365mcp.logFileSize", "10MB")));
+        // Look at the size at most once a second (logback's default is once a minute).
+        trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildBySeconds(1));
+        trigger.start();
+        file.setRollingPolicy(rolling);
+        file.setTriggeringPolicy(trigger);
+        file.setEncoder(encoder(context, setting("LOG_FORMAT", "text")));
+        file.start();
+        root.addAppender(file);
     }
 
     private static String level() {

@@ -5,7 +5,12 @@ import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.DeviceCodeLogin;
 import dev.ms365mcp.auth.LoginStatus;
+import dev.ms365mcp.auth.msal.MsalTokenProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -50,6 +55,52 @@ final class AccountCli {
         } catch (AuthException e) {
             out.println(e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * {@code --auth-browser}: prints the sign-in URL to stderr, tries to open the system browser, waits
+     * for the redirect to the loopback listener, says who signed in.
+     */
+    int loginInBrowser(Set<String> scopes) {
+        if (!(accounts instanceof MsalTokenProvider msal)) {
+            out.println("--auth-browser signs in a user: set MS365_MCP_CLIENT_ID (and no MS365_MCP_OAUTH_TOKEN or "
+                    + "MS365_MCP_AUTH_MODE=app).");
+            return 1;
+        }
+        try {
+            AccountInfo account = msal.loginInBrowser(scopes, AccountCli::openBrowser, BROWSER_WAIT);
+            out.println("Signed in as " + account.username() + ".");
+            return 0;
+        } catch (AuthException e) {
+            out.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private static final Duration BROWSER_WAIT = Duration.ofMinutes(5);
+
+    /** The URL always goes to stderr (a remote shell has no browser); the browser opens where there is one. */
+    static void openBrowser(URL url) {
+        System.err.println("Sign in to Microsoft 365 in your browser. If it does not open, go to:");
+        System.err.println(url);
+        System.err.println("Waiting for you to finish signing in...");
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        List<String> command;
+        if (os.startsWith("mac")) {
+            command = List.of("open", url.toString());
+        } else if (os.startsWith("windows")) {
+            command = List.of("rundll32", "url.dll,FileProtocolHandler", url.toString());
+        } else if (System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null) {
+            command = List.of("xdg-open", url.toString());
+        } else {
+            return;
+        }
+        try {
+            new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            // No browser opener: the printed URL is the way.
         }
     }
 

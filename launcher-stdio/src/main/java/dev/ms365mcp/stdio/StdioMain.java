@@ -67,6 +67,9 @@ public final class StdioMain implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true)
     AccountCommand accountCommand;
 
+    @Option(names = "--auth-browser", description = "Sign in in the system browser (authorization code + PKCE) instead of by device code; alone or with --login.")
+    boolean authBrowser;
+
     /** One account action instead of serving: sign in, out, check, list, choose or remove accounts. */
     static final class AccountCommand {
         @Option(names = "--login", description = "Sign in with a device code, wait for it, and exit.")
@@ -180,6 +183,9 @@ public final class StdioMain implements Callable<Integer> {
         }
         if (accountCommand != null && accountCommand.keepTokens) {
             return TokenKeeper.run(accounts, tools.requiredScopes(), effective, new PrintWriter(protocolOut, true));
+        }
+        if (authBrowser && (accountCommand == null || accountCommand.login)) {
+            return new AccountCli(accounts, new PrintWriter(protocolOut, true)).loginInBrowser(tools.requiredScopes());
         }
         if (accountCommand != null) {
             return new AccountCli(accounts, new PrintWriter(protocolOut, true)).run(accountCommand, tools.requiredScopes());

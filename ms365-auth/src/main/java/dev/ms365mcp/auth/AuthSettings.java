@@ -1,5 +1,6 @@
 package dev.ms365mcp.auth;
 
+import dev.ms365mcp.auth.cache.AuthCacheCommand;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -31,11 +32,14 @@ import java.util.regex.Pattern;
  *                                  certificate credential, a PEM file (PKCS#8 key + certificate) or a PKCS#12
  *                                  file; null: none (a secret, or no confidential client)
  * @param clientCertificatePassword {@code MS365_MCP_CLIENT_CERTIFICATE_PASSWORD}, for a PKCS#12 file; null: none
+ * @param expectedAccount     {@code MS365_MCP_EXPECTED_USERNAME} / {@code _HOME_ACCOUNT_ID}: the only account allowed
+ * @param authCacheCommand    {@code MS365_MCP_AUTH_CACHE_COMMAND}: a program keeping the encrypted cache; null: the file
  */
 public record AuthSettings(String clientId, String tenantId, String clientSecret, Mode mode, String oauthToken,
                            Path tokenCachePath, Path selectedAccountPath, byte[] cacheKey,
                            Set<String> allowedScopes, Set<String> extraScopes, GraphEndpoint endpoint,
-                           Path clientCertificatePath, String clientCertificatePassword) {
+                           Path clientCertificatePath, String clientCertificatePassword,
+                           ExpectedAccount expectedAccount, AuthCacheCommand authCacheCommand) {
 
     /** Who the tokens are for. */
     public enum Mode {
@@ -56,6 +60,7 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
         allowedScopes = Set.copyOf(allowedScopes);
         extraScopes = Set.copyOf(extraScopes);
         cacheKey = cacheKey == null ? null : cacheKey.clone();
+        expectedAccount = expectedAccount == null ? ExpectedAccount.ANY : expectedAccount;
     }
 
     @Override
@@ -101,7 +106,8 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
         return new AuthSettings(clientId, tenantId, clientSecret, mode, oauthToken, cachePath, selectedPath,
                 parseKey(value(env, "MS365_MCP_CACHE_KEY")),
                 scopes(value(env, "MS365_MCP_ALLOWED_SCOPES")), scopes(value(env, "MS365_MCP_EXTRA_SCOPES")),
-                GraphEndpoint.fromEnv(env), certificatePath, value(env, "MS365_MCP_CLIENT_CERTIFICATE_PASSWORD"));
+                GraphEndpoint.fromEnv(env), certificatePath, value(env, "MS365_MCP_CLIENT_CERTIFICATE_PASSWORD"),
+                ExpectedAccount.fromEnv(env), AuthCacheCommand.fromEnv(env).orElse(null));
     }
 
     /** True when a confidential client credential (secret or certificate) is configured. */
@@ -145,7 +151,8 @@ public record AuthSettings(String clientId, String tenantId, String clientSecret
                 + ", cacheKey=" + (cacheKey == null ? "key file" : "<redacted>")
                 + ", allowedScopes=" + allowedScopes + ", extraScopes=" + extraScopes + ", endpoint=" + endpoint
                 + ", clientCertificatePath=" + clientCertificatePath
-                + ", clientCertificatePassword=" + (clientCertificatePassword == null ? "unset" : "<redacted>") + "]";
+                + ", clientCertificatePassword=" + (clientCertificatePassword == null ? "unset" : "<redacted>")
+                + ", expectedAccount=" + expectedAccount + ", authCacheCommand=" + authCacheCommand + "]";
     }
 
     private static Mode parseMode(String value) {

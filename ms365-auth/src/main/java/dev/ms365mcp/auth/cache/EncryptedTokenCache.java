@@ -36,12 +36,15 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     private final Path file;
     private final CacheFileLock lock;
     private final byte[] configuredKey;
+    /** When set, the encrypted blob lives with this program instead of in {@link #file}. */
+    private final AuthCacheCommand command;
     private CacheCipher cipher; // guarded by lock; made on first access so that opening has no side effects
     /** What MSAL last stored when the file could not be written (a read-only mount); newer than the file. */
     private String inMemory; // guarded by lock
 
-    private EncryptedTokenCache(Path file, byte[] configuredKey) {
+    private EncryptedTokenCache(Path file, byte[] configuredKey, AuthCacheCommand command) {
         this.file = file;
+        this.command = command;
         this.lock = CacheFileLock.forFile(lockFileOf(file));
         this.configuredKey = configuredKey == null ? null : configuredKey.clone();
     }
@@ -53,10 +56,19 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
      *            cache ({@code <file>.key}, base64), created with mode 0600 on first use
      */
     public static EncryptedTokenCache open(Path file, byte[] key) {
+        return open(file, key, null);
+    }
+
+    /**
+     * As {@link #open(Path, byte[])}, with the encrypted blob kept by an external program
+     * ({@code MS365_MCP_AUTH_CACHE_COMMAND}) when {@code command} is not null. The lock and key files
+     * stay beside {@code file}, so the same lock guards read, refresh and save through the program.
+     */
+    public static EncryptedTokenCache open(Path file, byte[] key, AuthCacheCommand command) {
         if (key != null && key.length != 32) {
             throw new IllegalArgumentException("the token cache key must be 32 bytes");
         }
-        return new EncryptedTokenCache(file.toAbsolutePath().normalize(), key);
+        return new EncryptedTokenCache(file.toAbsolutePath().normalize(), key, command);
     }
 
     public static Path keyFileOf(Path cacheFile) {
@@ -146,6 +158,9 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
         if (inMemory != null) {
             return Optional.of(inMemory);
         }
+        if (command != null) {
+            return command.load().map(blob -> cipher(false).decrypt(blob, file, keySource()));
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -159,6 +174,11 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     }
 
     private void write(String json) {
+        if (command != null) {
+            command.save(cipher(true).encrypt(json));
+            LOG.debug("Token cache saved through {}", command.command());
+            return;
+        }
         try {
             SecureFiles.writeAtomically(file, cipher(true).encrypt(json));
             LOG.debug("Token cache written to {}", file);

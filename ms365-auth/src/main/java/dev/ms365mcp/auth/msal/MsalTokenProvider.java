@@ -5,6 +5,12 @@ import com.microsoft.aad.msal4j.DeviceCodeFlowParameters;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.InteractiveRequestParameters;
+import com.microsoft.aad.msal4j.SystemBrowserOptions;
+import com.microsoft.aad.msal4j.ITokenCache;
+import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
+import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.microsoft.aad.msal4j.PublicClientApplication;
 import com.microsoft.aad.msal4j.SilentParameters;
 import dev.ms365mcp.auth.AccessToken;
@@ -13,6 +19,7 @@ import dev.ms365mcp.auth.AccountManager;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.DeviceCodeLogin;
+import dev.ms365mcp.auth.ExpectedAccount;
 import dev.ms365mcp.auth.GraphScopes;
 import dev.ms365mcp.auth.LoginStatus;
 import dev.ms365mcp.auth.TokenProvider;
@@ -20,11 +27,19 @@ import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.cache.EncryptedTokenCache;
 import dev.ms365mcp.auth.errors.EntraErrors;
 import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Consumer;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +93,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
         this.settings = settings;
         this.httpClient = httpClient;
-        this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey());
+        this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey(), settings.authCacheCommand());
         this.selection = new SelectedAccountStore(settings.selectedAccountPath());
     }
 
@@ -102,7 +117,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     private Acquired acquireSilently(Set<String> scopes, String requestedAccount) {
         return cache.locked(() -> {
             PublicClientApplication app = newApp();
-            IAccount account = resolve(accountsOf(app), requestedAccount);
+            IAccount account = resolveAllowed(accountsOf(app), requestedAccount);
             // authorityUrl on every call: MSAL remembers accounts by host without port, and would
             // otherwise send the refresh to port 443 of an authority that has another port.
             SilentParameters parameters = SilentParameters.builder(scopes, account)
@@ -120,8 +135,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
 
     // ---------------------------------------------------------------- AccountManager
 
-    @Override
-    public DeviceCodeLogin startLogin(Set<String> requestedScopes) {
+    private Set<String> loginScopes(Set<String> requestedScopes) {
         Set<String> scopes = new LinkedHashSet<>(requestedScopes);
         scopes.addAll(settings.extraScopes());
         if (scopes.stream().allMatch(s -> OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)))) {
@@ -129,6 +143,65 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         }
         Set<String> loginScopes = graphScopes(scopes);
         checkAllowed(loginScopes);
+        return loginScopes;
+    }
+
+    /**
+     * {@code --auth-browser}: the authorization code flow with PKCE in the system browser, for tenants
+     * whose Conditional Access blocks the device code flow. msal4j listens on a free loopback port
+     * ({@code http://localhost:<port>}, which Entra accepts for public clients whatever the port),
+     * checks {@code state} and redeems the code with its PKCE verifier. {@code showUrl} gets the sign-in
+     * URL to print and open. Waits for the user up to {@code timeout}.
+     */
+    public AccountInfo loginInBrowser(Set<String> requestedScopes, Consumer<URL> showUrl, Duration timeout) {
+        cache.verifyWritable();
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        // As with the device code: msal4j's listener loop reads its own future, which is set only once
+        // acquireToken has returned; a fast browser would find it null. The URL goes out after that.
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        InteractiveRequestParameters parameters = InteractiveRequestParameters.builder(URI.create("http://localhost"))
+                .scopes(loginScopes(requestedScopes))
+                // OpenID Connect nonce: msal4j sends none on its own; Entra accepts it and binds the ID token.
+                .extraQueryParameters(Map.of("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce)))
+                .httpPollingTimeoutInSeconds((int) Math.max(1, timeout.toSeconds()))
+                .systemBrowserOptions(SystemBrowserOptions.builder()
+                        .openBrowserAction(url -> {
+                            started.join();
+                            showUrl.accept(url);
+                        })
+                        .htmlMessageSuccess("Signed in to ms365-mcp. You can close this window.")
+                        .htmlMessageError("ms365-mcp sign-in failed; see the terminal.")
+                        .build())
+                .build();
+        IAuthenticationResult result;
+        try {
+            CompletableFuture<IAuthenticationResult> flow;
+            try {
+                flow = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(parameters);
+            } finally {
+                started.complete(null);
+            }
+            result = flow.get();
+        } catch (ExecutionException | RuntimeException e) {
+            throw EntraErrors.toAuthException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException("Interrupted while waiting for the browser sign-in.", e);
+        }
+        IAccount account = result.account();
+        if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+            throw new AuthException("Signed in as '" + account.username() + "', which is not the expected Microsoft "
+                    + "account '" + settings.expectedAccount().label() + "'. The sign-in was not saved; sign in as that account.");
+        }
+        selection.write(account.homeAccountId());
+        LOG.info("Signed in as {}", account.username());
+        return new AccountInfo(account.username(), account.homeAccountId(), true);
+    }
+
+    @Override
+    public DeviceCodeLogin startLogin(Set<String> requestedScopes) {
+        Set<String> loginScopes = loginScopes(requestedScopes);
         // Before a code is shown: a sign-in that cannot be stored would be lost after the user's work.
         cache.verifyWritable();
 
@@ -143,7 +216,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<IAuthenticationResult> flow;
         try {
-            flow = newApp(LOGIN_EXECUTOR).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
+            flow = newApp(LOGIN_EXECUTOR, loginCacheAspect()).acquireToken(DeviceCodeFlowParameters.builder(loginScopes, deviceCode -> {
                 code.complete(deviceCode);
                 started.join();
             }).build());
@@ -159,6 +232,13 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
             }
             try {
                 IAccount account = result.account();
+                if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+                    completion.completeExceptionally(new AuthException("Signed in as '" + account.username()
+                            + "', which is not the expected Microsoft account '" + settings.expectedAccount().label()
+                            + "' (MS365_MCP_EXPECTED_USERNAME / MS365_MCP_EXPECTED_HOME_ACCOUNT_ID). The sign-in was "
+                            + "not saved; sign in as that account."));
+                    return;
+                }
                 selection.write(account.homeAccountId());
                 LOG.info("Signed in as {}", account.username());
                 completion.complete(new AccountInfo(account.username(), account.homeAccountId(), true));
@@ -236,6 +316,10 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     public AccountInfo select(String idOrUsername) {
         return cache.locked(() -> {
             IAccount account = resolve(accountsOf(newApp()), requireAccountArgument(idOrUsername));
+            if (!settings.expectedAccount().matches(account.username(), account.homeAccountId())) {
+                throw new AuthException("Account '" + idOrUsername.strip() + "' is not the expected Microsoft account '"
+                        + settings.expectedAccount().label() + "'.");
+            }
             selection.write(account.homeAccountId());
             return new AccountInfo(account.username(), account.homeAccountId(), true);
         });
@@ -301,6 +385,97 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
                 + "Name the account in the call, or choose one with select-account.");
     }
 
+    /**
+     * {@link #resolve}, except that with an expected account configured that account is the only one a
+     * token can be for: the selection is ignored, and naming another account is refused, so a cached
+     * token of another account is never used.
+     */
+    private IAccount resolveAllowed(Set<IAccount> accounts, String requested) {
+        ExpectedAccount expected = settings.expectedAccount();
+        if (!expected.isSet()) {
+            return resolve(accounts, requested);
+        }
+        List<IAccount> matching = accounts.stream().filter(a -> expected.matches(a.username(), a.homeAccountId()))
+                .toList();
+        if (matching.size() != 1) {
+            String cached = accounts.isEmpty() ? "none" : accounts.stream().map(IAccount::username)
+                    .sorted(String.CASE_INSENSITIVE_ORDER).collect(Collectors.joining(", "));
+            throw new AuthException("The expected Microsoft account '" + expected.label() + "' is not in the token "
+                    + "cache (cached accounts: " + cached + "). Sign in as that account with --login.");
+        }
+        IAccount account = matching.get(0);
+        if (requested != null && !requested.isBlank()
+                && !(requested.strip().equalsIgnoreCase(account.username()) || requested.strip().equals(account.homeAccountId()))) {
+            throw new AuthException("Account '" + requested.strip() + "' is not the expected Microsoft account '"
+                    + expected.label() + "'.");
+        }
+        return account;
+    }
+
+    /**
+     * The cache as the login sees it. With an expected account, a sign-in as anyone else is never
+     * written: the write is skipped when it would add an account that does not match.
+     */
+    private ITokenCacheAccessAspect loginCacheAspect() {
+        ExpectedAccount expected = settings.expectedAccount();
+        if (!expected.isSet()) {
+            return cache;
+        }
+        return new ITokenCacheAccessAspect() {
+            private Set<String> before = Set.of();
+
+            @Override
+            public void beforeCacheAccess(ITokenCacheAccessContext context) {
+                cache.beforeCacheAccess(context);
+                before = accountIds(context.tokenCache().serialize());
+            }
+
+            @Override
+            public void afterCacheAccess(ITokenCacheAccessContext context) {
+                boolean foreign = context.hasCacheChanged() && cachedAccounts(context.tokenCache().serialize())
+                        .stream().anyMatch(a -> !before.contains(a.get("home_account_id"))
+                                && !expected.matches(a.get("username"), a.get("home_account_id")));
+                if (foreign) {
+                    LOG.warn("Not saving a sign-in as an account other than the expected {}", expected.label());
+                }
+                cache.afterCacheAccess(foreign ? unchanged(context) : context);
+            }
+        };
+    }
+
+    private static ITokenCacheAccessContext unchanged(ITokenCacheAccessContext context) {
+        return new ITokenCacheAccessContext() {
+            @Override public ITokenCache tokenCache() { return context.tokenCache(); }
+            @Override public String clientId() { return context.clientId(); }
+            @Override public IAccount account() { return context.account(); }
+            @Override public boolean hasCacheChanged() { return false; }
+        };
+    }
+
+    private static Set<String> accountIds(String serialized) {
+        return cachedAccounts(serialized).stream().map(a -> a.get("home_account_id")).collect(Collectors.toSet());
+    }
+
+    /** The {@code Account} entries of MSAL's serialized cache: username and home_account_id. */
+    private static List<Map<String, String>> cachedAccounts(String serialized) {
+        try {
+            Map<String, Object> json = JSONObjectUtils.parse(serialized == null || serialized.isBlank() ? "{}" : serialized);
+            Map<String, Object> accounts = JSONObjectUtils.getJSONObject(json, "Account");
+            if (accounts == null) {
+                return List.of();
+            }
+            return accounts.values().stream().filter(Map.class::isInstance).map(Map.class::cast)
+                    .map(a -> {
+                        Map<String, String> entry = new HashMap<>();
+                        entry.put("username", a.get("username") instanceof String u ? u : null);
+                        entry.put("home_account_id", a.get("home_account_id") instanceof String h ? h : null);
+                        return entry;
+                    }).toList();
+        } catch (java.text.ParseException e) {
+            throw new AuthException("The token cache could not be parsed after sign-in.", e);
+        }
+    }
+
     private static String requireAccountArgument(String idOrUsername) {
         if (idOrUsername == null || idOrUsername.isBlank()) {
             throw new AuthException("Name the account: its username or home account id (see list-accounts).");
@@ -342,12 +517,16 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     }
 
     private PublicClientApplication newApp(ExecutorService executor) {
+        return newApp(executor, cache);
+    }
+
+    private PublicClientApplication newApp(ExecutorService executor, ITokenCacheAccessAspect cacheAspect) {
         try {
             PublicClientApplication.Builder builder = PublicClientApplication.builder(settings.clientId())
                     .authority(settings.authorityUrl())
                     // Talk to the configured authority only: no instance discovery on another host.
                     .instanceDiscovery(false)
-                    .setTokenCacheAccessAspect(cache)
+                    .setTokenCacheAccessAspect(cacheAspect)
                     .executorService(executor);
             if (httpClient != null) {
                 builder.httpClient(httpClient);
