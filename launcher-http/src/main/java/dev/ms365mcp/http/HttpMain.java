@@ -30,6 +30,7 @@ import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
 import dev.ms365mcp.http.state.EmbeddedStateStore;
 import dev.ms365mcp.http.state.StateStore;
 import dev.ms365mcp.http.transport.McpFeatures;
+import dev.ms365mcp.launcher.CommandLines;
 import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.ToolFlags;
 import dev.ms365mcp.launcher.Version;
@@ -101,18 +102,7 @@ public final class HttpMain implements Callable<Integer> {
 
     /** The command line: a bad flag or a refused configuration prints one line and exits 2. */
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cli = new CommandLine(new HttpMain(env));
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("ms365-mcp-http: " + e.getMessage() + " (see --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("ms365-mcp-http: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
+        CommandLine cli = CommandLines.of(new HttpMain(env), "ms365-mcp-http");
         return cli;
     }
 

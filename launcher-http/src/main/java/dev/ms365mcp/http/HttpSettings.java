@@ -1,5 +1,8 @@
 package dev.ms365mcp.http;
 
+import static dev.ms365mcp.tools.EnvironmentValues.bool;
+import static dev.ms365mcp.tools.EnvironmentValues.integer;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -269,31 +272,4 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static boolean bool(Map<String, String> env, String name, boolean dflt) {
-        String v = blankToNull(env.get(name));
-        if (v == null) {
-            return dflt;
-        }
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
-        };
-    }
-
-    private static int integer(Map<String, String> env, String name, int dflt, int min) {
-        String v = blankToNull(env.get(name));
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
-        }
-    }
 }

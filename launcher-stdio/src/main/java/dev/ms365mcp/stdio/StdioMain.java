@@ -1,6 +1,7 @@
 package dev.ms365mcp.stdio;
 
 import dev.ms365mcp.auth.AccountManager;
+import dev.ms365mcp.launcher.CommandLines;
 import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.FastFlags;
 import dev.ms365mcp.launcher.ToolFlags;
@@ -129,20 +130,9 @@ public final class StdioMain implements Callable<Integer> {
     }
 
     static CommandLine commandLine(PrintStream protocolOut, Map<String, String> env) {
-        CommandLine cli = new CommandLine(new StdioMain(protocolOut, env));
+        CommandLine cli = CommandLines.of(new StdioMain(protocolOut, env), "ms365-mcp");
         cli.setOut(new PrintWriter(protocolOut, true));
         cli.setErr(new PrintWriter(System.err, true));
-        cli.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("ms365-mcp: " + e.getMessage() + " (see --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("ms365-mcp: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
         return cli;
     }
 

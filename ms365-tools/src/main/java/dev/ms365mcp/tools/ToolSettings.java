@@ -1,5 +1,8 @@
 package dev.ms365mcp.tools;
 
+import static dev.ms365mcp.tools.EnvironmentValues.bool;
+import static dev.ms365mcp.tools.EnvironmentValues.integer;
+
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.ms365mcp.tools.graph.GraphClientSettings;
@@ -207,34 +210,6 @@ public record ToolSettings(boolean orgMode, boolean readOnly, Pattern enabledToo
     /** A sign-off as configured: unset is empty, and the two characters {@code \n} stand for a line break. */
     private static String lineBreaks(String v) {
         return v == null ? "" : v.replace("\\n", "\n");
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
-        };
-    }
-
-    private static int integer(Map<String, String> env, String name, int dflt, int min) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n < min) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
-        }
     }
 
     private static String choice(Map<String, String> env, String name, Set<String> allowed, String dflt) {

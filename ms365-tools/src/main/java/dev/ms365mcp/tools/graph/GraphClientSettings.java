@@ -1,5 +1,8 @@
 package dev.ms365mcp.tools.graph;
 
+import static dev.ms365mcp.tools.EnvironmentValues.bool;
+import static dev.ms365mcp.tools.EnvironmentValues.integer;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -76,31 +79,4 @@ public record GraphClientSettings(int timeoutMs, int baseBackoffMs, int maxBacko
                 circuitCooldownMs, circuitDisabled, v);
     }
 
-    private static int integer(Map<String, String> env, String name, int dflt, int min) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
-        };
-    }
 }
