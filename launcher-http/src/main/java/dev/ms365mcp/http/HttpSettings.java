@@ -37,11 +37,12 @@ import java.util.Map;
  *                        calls in flight
  * @param redis           {@code MS365_MCP_REDIS_URL} and {@code MS365_MCP_REDIS_PREFIX}: the state shared by several
  *                        replicas; null: the embedded store in {@code dataDir}. Set, it implies {@code stateless}
+ * @param metricsToken    {@code MS365_MCP_METRICS_TOKEN}: the bearer {@code /metrics} requires; null: open
  */
 public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publicUrlGiven, Path dataDir,
         boolean stateless, AuthMode auth, String apiKey, String proxyUserHeader, List<String> corsOrigins,
         List<String> allowedHosts, int maxRequestBytes, RateLimitSettings rateLimits, int trustProxyHops, Duration shutdownGrace,
-        SharedState redis) {
+        SharedState redis, String metricsToken) {
 
     public static final int DEFAULT_PORT = 3000;
 
@@ -124,7 +125,8 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
                 blankToNull(env.get("MS365_MCP_PROXY_USER_HEADER")), cors, list(env.get("MS365_MCP_ALLOWED_HOSTS")),
                 integer(env, "MS365_MCP_MAX_REQUEST_BYTES", 4 * 1024 * 1024, 1024),
                 limits, integer(env, "MS365_MCP_TRUST_PROXY_HOPS", 0, 0),
-                Duration.ofSeconds(integer(env, "MS365_MCP_SHUTDOWN_TIMEOUT_SECONDS", 20, 0)), redis);
+                Duration.ofSeconds(integer(env, "MS365_MCP_SHUTDOWN_TIMEOUT_SECONDS", 20, 0)), redis,
+                blankToNull(env.get("MS365_MCP_METRICS_TOKEN")));
     }
 
     /** {@code MS365_MCP_REDIS_URL}; errors never repeat the value, which may hold a password. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
@@ -62,7 +63,15 @@ public final class RedisStateStore implements StateStore {
         try {
             return command.get();
         } catch (JedisConnectionException e) {
-            return command.get();
+            try {
+                return command.get();
+            } catch (RuntimeException again) {
+                ServerMetrics.STATE_STORE_ERRORS.increment();
+                throw again;
+            }
+        } catch (RuntimeException e) {
+            ServerMetrics.STATE_STORE_ERRORS.increment();
+            throw e;
         }
     }
 

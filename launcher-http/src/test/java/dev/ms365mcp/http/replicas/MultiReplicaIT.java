@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -227,6 +229,46 @@ class MultiReplicaIT {
         Tokens bob = signIn();
         assertThat(McpHttpClient.text(new McpHttpClient(URI.create(base + "/mcp"), bob.access())
                 .callTool("get-current-user", "{}"))).contains("Alice Replica");
+    }
+
+    @Test
+    @Order(6)
+    void redisRoundTripsPerToolCallStayFew() throws Exception {
+        McpHttpClient mcp = new McpHttpClient(URI.create(base + "/mcp"), tokens.access());
+        // Each call refreshes at Entra (access tokens shorter than MSAL's margin): the user's lock and cache write.
+        double refreshing = roundTripsPerCall(mcp);
+        entra.accessTokenLifetime(Duration.ofHours(1));
+        for (int i = 0; i < 3; i++) {
+            mcp.callTool("get-current-user", "{}");
+        }
+        double steady = roundTripsPerCall(mcp);
+        System.out.printf("Redis round trips per tool call: %.1f steady, %.1f when the Entra token is refreshed%n",
+                steady, refreshing);
+        assertThat(steady).isLessThanOrEqualTo(RoundTrips.STEADY_MAX);
+        assertThat(refreshing).isLessThanOrEqualTo(RoundTrips.REFRESHING_MAX);
+    }
+
+    /** Budgets for {@link #redisRoundTripsPerToolCallStayFew} (rate limits off here; on, each call adds one). */
+    private static final class RoundTrips {
+        static final double STEADY_MAX = 9;
+        static final double REFRESHING_MAX = 9;
+    }
+
+    /** Redis commands per tool call over 20 calls, from the server's own command statistics. */
+    private static double roundTripsPerCall(McpHttpClient mcp) throws Exception {
+        try (RedisClient admin = RedisClient.create(redis.url())) {
+            admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+            for (int i = 0; i < 20; i++) {
+                assertThat(McpHttpClient.text(mcp.callTool("get-current-user", "{}"))).contains("Alice Replica");
+            }
+            long commands = 0;
+            for (String line : new String((byte[]) admin.sendCommand(Protocol.Command.INFO, "commandstats"), StandardCharsets.UTF_8).split("\r?\n")) {
+                if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:") && !line.startsWith("cmdstat_config")) {
+                    commands += Long.parseLong(line.replaceAll(".*:calls=(\\d+),.*", "$1"));
+                }
+            }
+            return commands / 20.0;
+        }
     }
 
     // ---- the scripted client ----------------------------------------------------------------
