@@ -262,11 +262,15 @@ class MultiReplicaIT {
                 assertThat(McpHttpClient.text(mcp.callTool("get-current-user", "{}"))).contains("Alice Replica");
             }
             long commands = 0;
+            StringBuilder breakdown = new StringBuilder();
             for (String line : new String((byte[]) admin.sendCommand(Protocol.Command.INFO, "commandstats"), StandardCharsets.UTF_8).split("\r?\n")) {
                 if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:") && !line.startsWith("cmdstat_config")) {
-                    commands += Long.parseLong(line.replaceAll(".*:calls=(\\d+),.*", "$1"));
+                    long calls = Long.parseLong(line.replaceAll(".*:calls=(\\d+),.*", "$1"));
+                    commands += calls;
+                    breakdown.append(' ').append(line, "cmdstat_".length(), line.indexOf(':')).append('=').append(calls);
                 }
             }
+            System.out.println("Redis commands for 20 tool calls:" + breakdown);
             return commands / 20.0;
         }
     }
