@@ -28,6 +28,7 @@ import dev.ms365mcp.http.security.LegacyPassthrough;
 import dev.ms365mcp.http.security.McpAuthentication;
 import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
 import dev.ms365mcp.http.state.EmbeddedStateStore;
+import dev.ms365mcp.http.state.RedisStateStore;
 import dev.ms365mcp.http.state.StateStore;
 import dev.ms365mcp.http.transport.McpFeatures;
 import dev.ms365mcp.launcher.CommandLines;
@@ -140,7 +141,11 @@ public final class HttpMain implements Callable<Integer> {
         settings.check().forEach(log::warn);
         AuthSettings auth = AuthSettings.fromEnv(effective);
         ToolSettings toolSettings = tools.settings(effective).build();
-        StateStore store = new EmbeddedStateStore(settings.dataDir());
+        StateStore store = stateStore(settings);
+        if (settings.redis() != null) {
+            log.info("State: Redis {} (namespace {}); stateless transport, so any replica answers any request",
+                    settings.redis().url().getHost() + ":" + settings.redis().url().getPort(), settings.redis().namespace());
+        }
         FrontDoor front = settings.auth() == AuthMode.OAUTH ? FrontDoor.of(settings, auth, store, effective) : null;
         Ms365Tools toolSet = Ms365Tools.builder()
                 .settings(toolSettings)
@@ -157,6 +162,12 @@ public final class HttpMain implements Callable<Integer> {
         server.start();
         log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         return new Running(server, oauth, store);
+    }
+
+    /** Redis when several replicas share state ({@code MS365_MCP_REDIS_URL}), else the embedded store in the data directory. */
+    static StateStore stateStore(HttpSettings settings) {
+        return settings.redis() == null ? new EmbeddedStateStore(settings.dataDir())
+                : new RedisStateStore(settings.redis().url(), settings.redis().namespace());
     }
 
     /**
@@ -177,6 +188,12 @@ public final class HttpMain implements Callable<Integer> {
                         + "(--single-user, --obo, --trust-proxy-auth)");
             }
             String configured = env.get("MS365_MCP_STATE_KEY");
+            if (settings.redis() != null && (configured == null || configured.isBlank())) {
+                // A key file per replica would leave each replica unable to read the sign-ins the others stored.
+                throw new IllegalArgumentException("with MS365_MCP_REDIS_URL every replica must use the same "
+                        + "MS365_MCP_STATE_KEY (users' sign-ins in Redis are encrypted with it): set it to 32 random "
+                        + "bytes in base64 (openssl rand -base64 32), from a secret shared by all replicas");
+            }
             byte[] key = configured != null && !configured.isBlank()
                     ? KeyFile.decode(configured, "MS365_MCP_STATE_KEY")
                     : KeyFile.readOrCreate(settings.dataDir().resolve("state.key"), "state",

@@ -38,10 +38,14 @@ import java.util.Map;
  *                        append to {@code X-Forwarded-For}; 0: the header is ignored
  * @param shutdownGrace   {@code MS365_MCP_SHUTDOWN_TIMEOUT_SECONDS} (default 20): how long a stop waits for
  *                        calls in flight
+ * @param redis           {@code MS365_MCP_REDIS_URL} and {@code MS365_MCP_REDIS_PREFIX}: the state shared by several
+ *                        replicas; null: the embedded store in {@code dataDir}. Set, it implies {@code stateless}
+ * @param metricsToken    {@code MS365_MCP_METRICS_TOKEN}: the bearer {@code /metrics} requires; null: open
  */
 public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publicUrlGiven, Path dataDir,
         boolean stateless, AuthMode auth, String apiKey, String proxyUserHeader, List<String> corsOrigins,
-        List<String> allowedHosts, int maxRequestBytes, RateLimitSettings rateLimits, int trustProxyHops, Duration shutdownGrace) {
+        List<String> allowedHosts, int maxRequestBytes, RateLimitSettings rateLimits, int trustProxyHops, Duration shutdownGrace,
+        SharedState redis, String metricsToken) {
 
     public static final int DEFAULT_PORT = 3000;
 
@@ -76,6 +80,21 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
     public record RateLimitSettings(boolean enabled, int register, int authorize, int token, int mcp, Duration window) {
     }
 
+    /**
+     * Redis shared by every replica.
+     *
+     * @param url       {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://…} (TLS)
+     * @param namespace prefix of every key ({@code MS365_MCP_REDIS_PREFIX}, default {@code ms365-mcp}), so several
+     *                  deployments can share one Redis
+     */
+    public record SharedState(URI url, String namespace) {
+        @Override
+        public String toString() {
+            // The URL may carry a password.
+            return "SharedState[" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", " + namespace + "]";
+        }
+    }
+
     /** The command line's view: what picocli bound (null when not given). */
     public record Flags(String http, String host, Integer port, String publicUrl, boolean stateless, boolean obo,
             boolean trustProxyAuth, boolean singleUser, boolean legacyPassthrough) {
@@ -103,11 +122,53 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
         List<String> cors = blankToNull(env.get("MS365_MCP_CORS_ORIGIN")) == null ? List.of()
                 : Arrays.stream(env.get("MS365_MCP_CORS_ORIGIN").split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .map(HttpSettings::origin).toList();
-        return new HttpSettings(listen, publicUrl, given != null, dataDir, flags.stateless(), auth, apiKey,
+        SharedState redis = redis(env);
+        // Sessions live in one replica's memory (SDK 2.1), so with shared state any replica must answer any request.
+        return new HttpSettings(listen, publicUrl, given != null, dataDir, flags.stateless() || redis != null, auth, apiKey,
                 blankToNull(env.get("MS365_MCP_PROXY_USER_HEADER")), cors, list(env.get("MS365_MCP_ALLOWED_HOSTS")),
                 integer(env, "MS365_MCP_MAX_REQUEST_BYTES", 4 * 1024 * 1024, 1024),
                 limits, integer(env, "MS365_MCP_TRUST_PROXY_HOPS", 0, 0),
-                Duration.ofSeconds(integer(env, "MS365_MCP_SHUTDOWN_TIMEOUT_SECONDS", 20, 0)));
+                Duration.ofSeconds(integer(env, "MS365_MCP_SHUTDOWN_TIMEOUT_SECONDS", 20, 0)), redis,
+                blankToNull(env.get("MS365_MCP_METRICS_TOKEN")));
+    }
+
+    /** {@code MS365_MCP_REDIS_URL}; errors never repeat the value, which may hold a password. */
+    static SharedState redis(Map<String, String> env) {
+        String value = blankToNull(env.get("MS365_MCP_REDIS_URL"));
+        String namespace = firstSet(env.get("MS365_MCP_REDIS_PREFIX"), "ms365-mcp");
+        if (!namespace.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("MS365_MCP_REDIS_PREFIX must be 1 to 64 letters, digits, '.', '_' or '-', got '"
+                    + namespace + "'");
+        }
+        if (value == null) {
+            return null;
+        }
+        String shape = "MS365_MCP_REDIS_URL must look like redis://[:password@]host[:6379][/database] or rediss://… (TLS)";
+        URI url;
+        try {
+            url = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(shape + "; it is not a URL");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw new IllegalArgumentException(shape + "; the scheme is '" + scheme + "'");
+        }
+        if (url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException(shape + "; the host is missing or a query is given");
+        }
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        if (!path.isEmpty() && !path.equals("/") && !path.matches("/\\d{1,2}")) {
+            throw new IllegalArgumentException(shape + "; the database must be a number, like /0");
+        }
+        if (url.getPort() == -1) {
+            try {
+                url = new URI(scheme, url.getUserInfo(), url.getHost(), 6379, path, null, null);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(shape);
+            }
+        }
+        return new SharedState(url, namespace);
     }
 
     /** The URL of the MCP endpoint as clients reach it: the protected resource of RFC 9728. */

@@ -1,6 +1,8 @@
 package dev.ms365mcp.http;
 
 import dev.ms365mcp.http.health.HealthEndpoints;
+import dev.ms365mcp.http.metrics.MetricsEndpoint;
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import dev.ms365mcp.http.logging.AccessLog;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.security.BearerAuthentication;
@@ -73,6 +75,8 @@ public final class JettyServer {
     private final Server server;
     private final GracefulStop graceful;
     private final HttpSettings settings;
+
+    private final ServerMetrics metrics;
 
     /**
      * @param features what {@code /mcp} offers (the tool set)
@@ -165,6 +169,10 @@ public final class JettyServer {
         if (oauth != null) {
             mapOAuth(context, oauth);
         }
+        metrics = features.metrics();
+        if (metrics != null) {
+            context.addServlet(new ServletHolder("metrics", new MetricsEndpoint(metrics, settings.metricsToken())), "/metrics");
+        }
         context.addServlet(new ServletHolder("health", new HealthEndpoints(store, version)), "/");
         server.setHandler(context);
     }
@@ -229,6 +237,9 @@ public final class JettyServer {
             // Calls have answered; what is left are idle connections and SSE streams, closed at once.
             server.setStopTimeout(0);
             server.stop();
+            if (metrics != null) {
+                metrics.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

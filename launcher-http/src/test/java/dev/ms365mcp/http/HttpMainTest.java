@@ -37,4 +37,14 @@ class HttpMainTest {
         assertThat(run(Map.of(), "--http", "99999")).contains("--http needs a port");
         assertThat(run(Map.of("MS365_MCP_PUBLIC_URL", "javascript:alert(1)"))).contains("MS365_MCP_PUBLIC_URL");
     }
+
+    @Test
+    void sharedStateWithoutASharedStateKeyDoesNotStart() {
+        String err = run(Map.of("MS365_MCP_REDIS_URL", "redis://:pw-secret-2@127.0.0.1:1/0", "MS365_MCP_CLIENT_ID",
+                "11111111-1111-1111-1111-111111111111", "MS365_MCP_TENANT_ID", "contoso.example",
+                "MS365_MCP_CLIENT_SECRET", "client-secret-value", "MS365_MCP_DATA_DIR", "target/refused"),
+                "--http", "127.0.0.1:0");
+        assertThat(err).contains("every replica must use the same MS365_MCP_STATE_KEY").doesNotContain("pw-secret-2")
+                .doesNotContain("client-secret-value");
+    }
 }

@@ -96,4 +96,33 @@ class HttpSettingsTest {
         assertThatThrownBy(() -> settings(flags(null), "MS365_MCP_RATE_LIMIT_MCP", "0")).hasMessageContaining("MS365_MCP_RATE_LIMIT_MCP");
         assertThatThrownBy(() -> settings(flags(null), "MS365_MCP_CORS_ORIGIN", "not a url")).hasMessageContaining("MS365_MCP_CORS_ORIGIN");
     }
+
+    @Test
+    void aRedisUrlChoosesSharedStateAndTheStatelessTransport() {
+        HttpSettings embedded = settings(flags(null));
+        assertThat(embedded.redis()).isNull();
+        assertThat(embedded.stateless()).isFalse();
+        HttpSettings shared = settings(flags(null), "MS365_MCP_REDIS_URL", "rediss://:s3cret-pass@redis.internal/2",
+                "MS365_MCP_REDIS_PREFIX", "team-a");
+        assertThat(shared.stateless()).isTrue();
+        assertThat(shared.redis().url()).hasToString("rediss://:s3cret-pass@redis.internal:6379/2");
+        assertThat(shared.redis().namespace()).isEqualTo("team-a");
+        assertThat(shared.redis().toString()).doesNotContain("s3cret-pass");
+        assertThat(settings(flags(null), "MS365_MCP_REDIS_URL", "redis://127.0.0.1:6380").redis())
+                .satisfies(r -> assertThat(r.url().getPort()).isEqualTo(6380))
+                .satisfies(r -> assertThat(r.namespace()).isEqualTo("ms365-mcp"));
+    }
+
+    @Test
+    void aBadRedisUrlIsRefusedWithoutRepeatingItsPassword() {
+        for (String bad : new String[] {"http://:pw-secret-1@host:6379", "redis://:pw-secret-1@host:6379/db0",
+                "redis://:pw-secret-1@/0", "redis://:pw-secret-1@host:6379/0?x=1", "::pw-secret-1"}) {
+            assertThatThrownBy(() -> settings(flags(null), "MS365_MCP_REDIS_URL", bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("MS365_MCP_REDIS_URL must look like redis://")
+                    .message().doesNotContain("pw-secret-1");
+        }
+        assertThatThrownBy(() -> settings(flags(null), "MS365_MCP_REDIS_URL", "redis://h", "MS365_MCP_REDIS_PREFIX", "a b"))
+                .hasMessageContaining("MS365_MCP_REDIS_PREFIX");
+    }
 }

@@ -26,7 +26,7 @@ public final class McpHttpClient {
     private final AtomicInteger ids = new AtomicInteger();
     private String session;
 
-    McpHttpClient(URI mcp, String bearer) {
+    public McpHttpClient(URI mcp, String bearer) {
         this.mcp = mcp;
         this.bearer = bearer;
     }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /oauth/callback}: where the upstream sign-in returns, as a cross-site form POST
@@ -58,16 +57,17 @@ final class AuthorizationCallback extends HttpServlet {
 
     private void handle(Map<String, String> params, HttpServletResponse resp) throws IOException {
         String state = params.get("state");
-        Optional<byte[]> raw = state == null || state.isEmpty() ? Optional.empty()
-                : store.take(AuthorizationEndpoint.UPSTREAM_PREFIX + Secrets.hash(state));
-        if (raw.isEmpty()) {
+        Optional<PendingAuthorization> found = state == null || state.isEmpty() ? Optional.empty()
+                : store.take(AuthorizationEndpoint.UPSTREAM_PREFIX + Secrets.hash(state))
+                        .flatMap(sealed -> PendingAuthorization.unseal(sealed, state));
+        if (found.isEmpty()) {
             LOG.warn("sign-in callback with an unknown, used or expired state");
             OAuthHttp.errorPage(resp, 400, "This sign-in has expired",
                     "It was already completed or is older than " + OAuthSettings.PENDING_TTL.toMinutes()
                             + " minutes. Go back to the application and connect again.");
             return;
         }
-        PendingAuthorization pending = JsonMapper.shared().readValue(raw.get(), PendingAuthorization.class);
+        PendingAuthorization pending = found.get();
         String code = params.get("code");
         if (params.get("error") != null || code == null || code.isEmpty()) {
             LOG.info("sign-in for client {} ended without a code (upstream error {})", pending.clientId(),

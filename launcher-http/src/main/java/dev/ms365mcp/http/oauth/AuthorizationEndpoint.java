@@ -196,8 +196,8 @@ final class AuthorizationEndpoint extends HttpServlet {
         String upstreamState = Secrets.random(32);
         String nonce = Secrets.random(32);
         String verifier = Secrets.random(32);
-        store.put(UPSTREAM_PREFIX + Secrets.hash(upstreamState),
-                JsonMapper.shared().writeValueAsBytes(pending.approved(nonce, verifier)), OAuthSettings.PENDING_TTL);
+        store.put(UPSTREAM_PREFIX + Secrets.hash(upstreamState), pending.approved(nonce, verifier).seal(upstreamState),
+                OAuthSettings.PENDING_TTL);
         URI signIn = upstream.begin(new UpstreamSignIn.UpstreamAuthorization(upstreamState, nonce, verifier, callbackUri(settings)));
         LOG.info("user approved client {}; sending them to sign in", pending.clientId());
         OAuthHttp.seeOther(resp, signIn.toString());

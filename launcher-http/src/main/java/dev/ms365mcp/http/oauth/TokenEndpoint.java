@@ -1,5 +1,6 @@
 package dev.ms365mcp.http.oauth;
 
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -68,6 +69,7 @@ final class TokenEndpoint extends HttpServlet {
                         "grant_type must be authorization_code or refresh_token", 400);
             };
             LOG.info("issued tokens to client {} ({})", client.clientId(), grantType);
+            ("refresh_token".equals(grantType) ? ServerMetrics.TOKENS_ISSUED_REFRESH : ServerMetrics.TOKENS_ISSUED_CODE).increment();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("access_token", pair.accessToken());
             body.put("token_type", "Bearer");
@@ -77,6 +79,7 @@ final class TokenEndpoint extends HttpServlet {
             OAuthHttp.json(resp, 200, body);
         } catch (OAuthError e) {
             LOG.info("token request refused: {}", e.error());
+            ServerMetrics.TOKENS_REFUSED.increment();
             OAuthHttp.error(resp, e);
         }
     }

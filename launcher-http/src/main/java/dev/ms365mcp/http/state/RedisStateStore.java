@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
@@ -15,7 +16,8 @@ import redis.clients.jedis.params.SetParams;
 /**
  * A {@link StateStore} on Redis (7+, or Valkey), shared by every replica: chosen by
  * {@code MS365_MCP_REDIS_URL} ({@code redis://[user:password@]host:port/db} or {@code rediss://…}).
- * Keys get a namespace prefix; values are stored as given (callers encrypt secrets first). Every
+ * Keys get a namespace prefix and a kind ({@code v:} values, {@code n:} counters, {@code l:} locks, so the three
+ * never collide); values are stored as given (callers encrypt secrets first). Every
  * operation is one Redis command or one Lua script, so it is atomic across replicas.
  */
 public final class RedisStateStore implements StateStore {
@@ -48,7 +50,7 @@ public final class RedisStateStore implements StateStore {
     }
 
     private byte[] key(String key) {
-        return bytes(prefix + key);
+        return bytes(prefix + "v:" + key);
     }
 
     /**
@@ -61,7 +63,15 @@ public final class RedisStateStore implements StateStore {
         try {
             return command.get();
         } catch (JedisConnectionException e) {
-            return command.get();
+            try {
+                return command.get();
+            } catch (RuntimeException again) {
+                ServerMetrics.STATE_STORE_ERRORS.increment();
+                throw again;
+            }
+        } catch (RuntimeException e) {
+            ServerMetrics.STATE_STORE_ERRORS.increment();
+            throw e;
         }
     }
 
@@ -99,12 +109,12 @@ public final class RedisStateStore implements StateStore {
 
     @Override
     public long increment(String key, Duration window) {
-        return (Long) command(() -> redis.eval(INCREMENT, List.of(key(key)), List.of(bytes(Long.toString(millis(window))))));
+        return (Long) command(() -> redis.eval(INCREMENT, List.of(bytes(prefix + "n:" + key)), List.of(bytes(Long.toString(millis(window))))));
     }
 
     @Override
     public <T> T locked(String key, Duration lease, Supplier<T> work) {
-        byte[] lock = key("lock:" + key);
+        byte[] lock = bytes(prefix + "l:" + key);
         byte[] holder = bytes(UUID.randomUUID().toString());
         long waitMs = 2;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis(lease) * 2);

@@ -1,5 +1,6 @@
 package dev.ms365mcp.http.transport;
 
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import dev.ms365mcp.tools.Ms365Tools;
 import dev.ms365mcp.tools.ToolResults;
 import io.modelcontextprotocol.server.McpServer;
@@ -24,6 +25,11 @@ public interface McpFeatures {
 
     McpServer.StatelessSyncSpecification apply(McpServer.StatelessSyncSpecification server);
 
+    /** The meters of what is offered, served on {@code /metrics}; null: none. */
+    default ServerMetrics metrics() {
+        return null;
+    }
+
     /**
      * The Microsoft 365 tools, each call guarded: whatever a call throws (an {@link Error} included, which the
      * SDK's reactive plumbing would rethrow and leave the request hanging) becomes an error result that
@@ -32,26 +38,41 @@ public interface McpFeatures {
     static McpFeatures of(Ms365Tools tools) {
         Logger log = LoggerFactory.getLogger(McpFeatures.class);
         McpSchema.ServerCapabilities capabilities = McpSchema.ServerCapabilities.builder().tools(false).build();
+        ServerMetrics metrics = new ServerMetrics(tools.statelessToolSpecifications().stream().map(s -> s.tool().name()).toList());
         List<McpServerFeatures.SyncToolSpecification> stateful = tools.syncToolSpecifications().stream()
-                .map(s -> McpServerFeatures.SyncToolSpecification.builder().tool(s.tool())
+                .map(s -> {
+                    ServerMetrics.ToolMeters meters = metrics.tool(s.tool().name());
+                    return McpServerFeatures.SyncToolSpecification.builder().tool(s.tool())
                         .callHandler((exchange, request) -> {
+                            long start = System.nanoTime();
+                            McpSchema.CallToolResult result;
                             try {
-                                return s.callHandler().apply(exchange, request);
+                                result = s.callHandler().apply(exchange, request);
                             } catch (Throwable t) {
                                 log.error("Tool {} failed: {}", s.tool().name(), t.getClass().getSimpleName());
-                                return failed(s.tool().name());
+                                result = failed(s.tool().name());
                             }
-                        }).build()).toList();
+                            meters.record(start, Boolean.TRUE.equals(result.isError()));
+                            return result;
+                        }).build();
+                }).toList();
         List<McpStatelessServerFeatures.SyncToolSpecification> stateless = tools.statelessToolSpecifications().stream()
-                .map(s -> McpStatelessServerFeatures.SyncToolSpecification.builder().tool(s.tool())
+                .map(s -> {
+                    ServerMetrics.ToolMeters meters = metrics.tool(s.tool().name());
+                    return McpStatelessServerFeatures.SyncToolSpecification.builder().tool(s.tool())
                         .callHandler((context, request) -> {
+                            long start = System.nanoTime();
+                            McpSchema.CallToolResult result;
                             try {
-                                return s.callHandler().apply(context, request);
+                                result = s.callHandler().apply(context, request);
                             } catch (Throwable t) {
                                 log.error("Tool {} failed: {}", s.tool().name(), t.getClass().getSimpleName());
-                                return failed(s.tool().name());
+                                result = failed(s.tool().name());
                             }
-                        }).build()).toList();
+                            meters.record(start, Boolean.TRUE.equals(result.isError()));
+                            return result;
+                        }).build();
+                }).toList();
         return new McpFeatures() {
             @Override
             public McpServer.SyncSpecification<?> apply(McpServer.SyncSpecification<?> server) {
@@ -63,6 +84,11 @@ public interface McpFeatures {
             @Override
             public McpServer.StatelessSyncSpecification apply(McpServer.StatelessSyncSpecification server) {
                 return server.jsonSchemaValidator(tools.schemaValidator()).capabilities(capabilities).tools(stateless);
+            }
+
+            @Override
+            public ServerMetrics metrics() {
+                return metrics;
             }
         };
     }

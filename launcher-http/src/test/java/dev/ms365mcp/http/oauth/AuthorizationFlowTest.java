@@ -77,6 +77,31 @@ class AuthorizationFlowTest {
     }
 
     @Test
+    void thePendingSignInKeepsItsVerifierAndNonceSealedUnderTheUpstreamState() throws Exception {
+        HttpResponse<String> approved = f.approve(f.openConsent(f.request(client)));
+        assertThat(approved.statusCode()).isEqualTo(303);
+        UpstreamSignIn.UpstreamAuthorization upstream = f.upstream.lastRequest;
+        String key = AuthorizationEndpoint.UPSTREAM_PREFIX + Secrets.hash(upstream.state());
+        byte[] sealed = f.store.get(key).orElseThrow();
+        String stored = new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(stored).doesNotContain(upstream.codeVerifier()).doesNotContain(upstream.nonce())
+                .doesNotContain(upstream.state()).doesNotContain(client);
+
+        // Someone who can write the store moves the record under a state they chose: it does not open.
+        String forgedState = Secrets.random(32);
+        f.store.put(AuthorizationEndpoint.UPSTREAM_PREFIX + Secrets.hash(forgedState), sealed, java.time.Duration.ofMinutes(5));
+        String code = f.upstream.codeFor(forgedState, upstream.nonce(), upstream.codeVerifier());
+        HttpResponse<String> forged = f.get(AuthorizationServer.CALLBACK + "?code=" + code + "&state=" + forgedState);
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).contains("This sign-in has expired");
+
+        // The genuine state still opens it.
+        HttpResponse<String> genuine = f.get(approved.headers().firstValue("Location").orElseThrow());
+        assertThat(genuine.statusCode()).isEqualTo(303);
+        assertThat(OAuthFixture.locationQuery(genuine)).containsKey("code");
+    }
+
+    @Test
     void consentPageNamesClientRedirectHostAndPermissionsAndCannotBeFramed() throws Exception {
         String evilName = f.register(OAuthFixture.REDIRECT);
         // A registration whose name is markup.

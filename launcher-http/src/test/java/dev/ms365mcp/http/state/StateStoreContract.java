@@ -28,9 +28,16 @@ public abstract class StateStoreContract {
     /** A clock tests move by hand. */
     public static final class MovableClock extends Clock {
         private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        private final List<java.util.function.Consumer<Duration>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         public void advance(Duration d) {
             now = now.plus(d);
+            listeners.forEach(l -> l.accept(d));
+        }
+
+        /** Also moves time for a store that keeps its own (Redis: its keys' remaining lifetimes). */
+        public void onAdvance(java.util.function.Consumer<Duration> listener) {
+            listeners.add(listener);
         }
 
         @Override
@@ -165,6 +172,17 @@ public abstract class StateStoreContract {
         }));
         assertThat(maxInside.get()).isEqualTo(1);
         assertThat(store.locked("other", Duration.ofSeconds(1), () -> "ran")).isEqualTo("ran");
+    }
+
+    @Test
+    void countersAndLocksLiveApartFromValues() {
+        store.put("k", b("value"), Duration.ofMinutes(1));
+        assertThat(store.increment("k", Duration.ofMinutes(1))).isEqualTo(1);
+        assertThat(store.get("k").map(StateStoreContract::s)).hasValue("value");
+        store.put("lock:k", b("a value whose name looks like a lock"), Duration.ofMinutes(1));
+        assertThat(store.locked("k", Duration.ofSeconds(1), () -> store.get("k").map(StateStoreContract::s)))
+                .hasValue("value");
+        assertThat(store.get("lock:k")).isPresent();
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.ms365mcp.http.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,17 +11,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
 
 /**
- * The Redis store against a real redis-server, with two store instances standing for two replicas:
- * what one writes the other reads, single-use and compare-and-set have exactly one winner between
- * them, locks exclude across them, and data survives a Redis restart (append-only file).
+ * The Redis store against a real redis-server: the whole {@link StateStoreContract} (moving the test clock
+ * shortens every key's remaining lifetime in Redis, so expiry is tested without waiting), and, with a second
+ * store instance standing for a second replica: what one writes the other reads, single-use and
+ * compare-and-set have exactly one winner between them, locks exclude across them, a dead holder's lock is
+ * freed by its lease, and data survives a Redis restart (append-only file).
  */
-class RedisStateStoreTest {
+class RedisStateStoreContractTest extends StateStoreContract {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
@@ -30,35 +35,56 @@ class RedisStateStoreTest {
     static Path dir;
 
     private static RedisServer redis;
-    private static RedisStateStore replicaA;
-    private static RedisStateStore replicaB;
+    private static RedisClient admin;
+
+    private RedisStateStore replicaA;
+    private RedisStateStore replicaB;
 
     @BeforeAll
     static void startRedis() throws Exception {
         redis = new RedisServer(dir).start();
-        replicaA = new RedisStateStore(redis.url(), "test");
-        replicaB = new RedisStateStore(redis.url(), "test");
+        admin = RedisClient.create(redis.url());
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        replicaA.close();
-        replicaB.close();
+        admin.close();
         redis.close();
     }
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** Each test gets its own namespace, so tests start empty; a second instance stands for a second replica. */
+    @Override
+    protected StateStore create(MovableClock clock) {
+        String namespace = "contract-" + UUID.randomUUID();
+        replicaA = new RedisStateStore(redis.url(), namespace);
+        replicaB = new RedisStateStore(redis.url(), namespace);
+        clock.onAdvance(elapsed -> age(namespace + ":", elapsed));
+        return replicaA;
     }
 
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+    @AfterEach
+    void closeSecondReplica() {
+        replicaB.close();
+    }
+
+    /** What time passing does in Redis: every key of the namespace comes {@code elapsed} closer to expiry. */
+    private static void age(String prefix, Duration elapsed) {
+        for (String key : admin.keys(prefix + "*")) {
+            long left = admin.pttl(key);
+            if (left >= 0) {
+                if (left <= elapsed.toMillis()) {
+                    admin.del(key);
+                } else {
+                    admin.pexpire(key, left - elapsed.toMillis());
+                }
+            }
+        }
     }
 
     @Test
     void whatOneReplicaWritesTheOtherReads() {
         replicaA.put("registration:abc", b("{\"client\":1}"), MINUTE);
-        assertThat(replicaB.get("registration:abc")).map(RedisStateStoreTest::s).hasValue("{\"client\":1}");
+        assertThat(replicaB.get("registration:abc")).map(StateStoreContract::s).hasValue("{\"client\":1}");
         replicaB.delete("registration:abc");
         assertThat(replicaA.get("registration:abc")).isEmpty();
     }
@@ -83,7 +109,7 @@ class RedisStateStoreTest {
     void putIfAbsentKeepsTheFirst() {
         assertThat(replicaA.putIfAbsent("once", b("first"), MINUTE)).isTrue();
         assertThat(replicaB.putIfAbsent("once", b("second"), MINUTE)).isFalse();
-        assertThat(replicaA.get("once")).map(RedisStateStoreTest::s).hasValue("first");
+        assertThat(replicaA.get("once")).map(StateStoreContract::s).hasValue("first");
     }
 
     @Test
@@ -148,19 +174,45 @@ class RedisStateStoreTest {
     }
 
     @Test
-    void aLockWhoseHolderDiedIsFreedByItsLease() {
-        // A holder that never releases (a replica killed mid-refresh): its lease runs out.
-        replicaA.put("lock:user:dead", b("someone-else"), Duration.ofMillis(200));
+    void aLockWhoseHolderHangsIsFreedByItsLease() throws Exception {
+        // Replica A takes the lock with a short lease and never gives it back (killed mid-refresh, or stuck).
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread stuck = Thread.ofVirtual().start(() -> replicaA.locked("user:stuck", Duration.ofMillis(300), () -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        holding.await();
         long start = System.nanoTime();
-        assertThat(replicaB.locked("user:dead", Duration.ofSeconds(2), () -> "got it")).isEqualTo("got it");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(replicaB.locked("user:stuck", Duration.ofSeconds(2), () -> "got it")).isEqualTo("got it");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(100), Duration.ofSeconds(2));
+        release.countDown();
+        stuck.join();
+    }
+
+    @Test
+    void keysCarryTheNamespaceAndValuesCountersAndLocksDoNotCollide() {
+        replicaA.put("a", b("value"), MINUTE);
+        replicaA.increment("a", MINUTE);
+        replicaA.locked("a", MINUTE, () -> {
+            assertThat(admin.keys("*")).filteredOn(k -> !k.startsWith("contract-")).isEmpty();
+            return null;
+        });
+        assertThat(replicaB.get("a")).map(StateStoreContract::s).hasValue("value");
     }
 
     @Test
     void dataSurvivesARedisRestart() throws Exception {
         replicaA.put("survivor", b("still here"), MINUTE);
         redis.restart();
-        assertThat(replicaB.get("survivor")).map(RedisStateStoreTest::s).hasValue("still here");
+        admin.close();
+        admin = RedisClient.create(redis.url());
+        assertThat(replicaB.get("survivor")).map(StateStoreContract::s).hasValue("still here");
         assertThat(replicaA.healthy()).isTrue();
     }
 
