@@ -1,6 +1,8 @@
 package dev.ms365mcp.http.transport;
 
 import dev.ms365mcp.http.JsonResponses;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -30,6 +32,7 @@ public final class GracefulStop extends HttpFilter {
             return;
         }
         inFlight.incrementAndGet();
+        boolean async = false;
         try {
             if (draining) {
                 resp.setHeader("Connection", "close");
@@ -38,11 +41,52 @@ public final class GracefulStop extends HttpFilter {
                 return;
             }
             chain.doFilter(req, resp);
+            if (!req.isAsyncStarted()) {
+                // Complete the answer here (its last chunk written) before counting it done: a stop right
+                // after must not cut a response the client is still reading.
+                complete(resp);
+            } else {
+                // The answer is written later (the streamable transport's SSE reply): the message is in
+                // flight until the async cycle completes, not when the servlet returns.
+                async = true;
+                req.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        finished();
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                    }
+                });
+            }
         } finally {
-            if (inFlight.decrementAndGet() == 0) {
-                synchronized (idle) {
-                    idle.notifyAll();
-                }
+            if (!async) {
+                finished();
+            }
+        }
+    }
+
+    private static void complete(HttpServletResponse resp) throws IOException {
+        try {
+            resp.getOutputStream().close();
+        } catch (IllegalStateException writerInUse) {
+            resp.getWriter().close();
+        }
+    }
+
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
             }
         }
     }
