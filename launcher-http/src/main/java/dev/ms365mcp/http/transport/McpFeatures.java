@@ -38,40 +38,21 @@ public interface McpFeatures {
     static McpFeatures of(Ms365Tools tools) {
         Logger log = LoggerFactory.getLogger(McpFeatures.class);
         McpSchema.ServerCapabilities capabilities = McpSchema.ServerCapabilities.builder().tools(false).build();
-        ServerMetrics metrics = new ServerMetrics(tools.statelessToolSpecifications().stream().map(s -> s.tool().name()).toList());
+        List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools = tools.statelessToolSpecifications();
+        ServerMetrics metrics = new ServerMetrics(statelessTools.stream().map(s -> s.tool().name()).toList());
         List<McpServerFeatures.SyncToolSpecification> stateful = tools.syncToolSpecifications().stream()
                 .map(s -> {
                     ServerMetrics.ToolMeters meters = metrics.tool(s.tool().name());
                     return McpServerFeatures.SyncToolSpecification.builder().tool(s.tool())
-                        .callHandler((exchange, request) -> {
-                            long start = System.nanoTime();
-                            McpSchema.CallToolResult result;
-                            try {
-                                result = s.callHandler().apply(exchange, request);
-                            } catch (Throwable t) {
-                                log.error("Tool {} failed: {}", s.tool().name(), t.getClass().getSimpleName());
-                                result = failed(s.tool().name());
-                            }
-                            meters.record(start, Boolean.TRUE.equals(result.isError()));
-                            return result;
-                        }).build();
+                        .callHandler((exchange, request) -> guarded(s.tool().name(), meters, log,
+                                () -> s.callHandler().apply(exchange, request))).build();
                 }).toList();
-        List<McpStatelessServerFeatures.SyncToolSpecification> stateless = tools.statelessToolSpecifications().stream()
+        List<McpStatelessServerFeatures.SyncToolSpecification> stateless = statelessTools.stream()
                 .map(s -> {
                     ServerMetrics.ToolMeters meters = metrics.tool(s.tool().name());
                     return McpStatelessServerFeatures.SyncToolSpecification.builder().tool(s.tool())
-                        .callHandler((context, request) -> {
-                            long start = System.nanoTime();
-                            McpSchema.CallToolResult result;
-                            try {
-                                result = s.callHandler().apply(context, request);
-                            } catch (Throwable t) {
-                                log.error("Tool {} failed: {}", s.tool().name(), t.getClass().getSimpleName());
-                                result = failed(s.tool().name());
-                            }
-                            meters.record(start, Boolean.TRUE.equals(result.isError()));
-                            return result;
-                        }).build();
+                        .callHandler((context, request) -> guarded(s.tool().name(), meters, log,
+                                () -> s.callHandler().apply(context, request))).build();
                 }).toList();
         return new McpFeatures() {
             @Override
@@ -96,5 +77,20 @@ public interface McpFeatures {
     private static McpSchema.CallToolResult failed(String tool) {
         return ToolResults.error(tool + " failed inside the server; nothing more is known. Try again, and report it "
                 + "if it keeps happening.");
+    }
+
+    /** Runs one call, turning anything it throws into an error result, and records it. */
+    private static McpSchema.CallToolResult guarded(String tool, ServerMetrics.ToolMeters meters, Logger log,
+            java.util.function.Supplier<McpSchema.CallToolResult> call) {
+        long start = System.nanoTime();
+        McpSchema.CallToolResult result;
+        try {
+            result = call.get();
+        } catch (Throwable t) {
+            log.error("Tool {} failed: {}", tool, t.getClass().getSimpleName());
+            result = failed(tool);
+        }
+        meters.record(start, Boolean.TRUE.equals(result.isError()));
+        return result;
     }
 }
