@@ -1,10 +1,6 @@
 package dev.ms365mcp.http;
 
-import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.cache.KeyFile;
-import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
-import dev.ms365mcp.auth.obo.EntraCaller;
-import dev.ms365mcp.auth.obo.OnBehalfOfTokenProvider;
 import dev.ms365mcp.auth.web.EntraSignIn;
 import dev.ms365mcp.auth.web.PerUserTokenProvider;
 import dev.ms365mcp.auth.web.UserTokenCaches;
@@ -12,11 +8,8 @@ import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
 import dev.ms365mcp.http.entra.StoredUserCaches;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.oauth.OAuthSettings;
-import dev.ms365mcp.http.security.BearerTokenVerifier;
-import dev.ms365mcp.http.security.Caller;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.ms365mcp.auth.AuthSettings;
@@ -25,6 +18,7 @@ import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.http.HttpSettings.AuthMode;
 import dev.ms365mcp.http.security.ApiKeyVerifier;
 import dev.ms365mcp.http.security.LegacyPassthrough;
+import dev.ms365mcp.http.security.OnBehalfOfAuthentication;
 import dev.ms365mcp.http.security.McpAuthentication;
 import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
 import dev.ms365mcp.http.state.EmbeddedStateStore;
@@ -248,32 +242,9 @@ public final class HttpMain implements Callable<Integer> {
             case TRUST_PROXY -> new McpAuthentication(null, null, null, settings.proxyUserHeader(), true);
             case LEGACY_PASSTHROUGH -> new McpAuthentication(LegacyPassthrough.verifier(), LegacyPassthrough::tokensFor,
                     new BearerChallenge(null, null), null, true);
-            case OBO -> onBehalfOf(auth);
+            case OBO -> OnBehalfOfAuthentication.of(auth);
             case OAUTH -> throw new IllegalStateException("the OAuth front door is wired by FrontDoor");
         };
-    }
-
-    /**
-     * {@code --obo}: callers bring an Entra access token for this server's API (validated: signature against
-     * the tenant's keys, issuer, audience, lifetime); each request's Graph token is exchanged from it.
-     */
-    static McpAuthentication onBehalfOf(AuthSettings auth) {
-        if (auth.clientId() == null || !auth.hasClientCredential()) {
-            throw new IllegalArgumentException("--obo exchanges callers' tokens as this server's app registration: set "
-                    + "MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and MS365_MCP_CLIENT_SECRET (or a certificate)");
-        }
-        EntraAccessTokenValidator validator = new EntraAccessTokenValidator(auth);
-        OnBehalfOfTokenProvider exchange = new OnBehalfOfTokenProvider(auth, null);
-        BearerTokenVerifier verifier = token -> {
-            try {
-                EntraCaller caller = validator.validate(token);
-                return Optional.of(new Caller(caller.userKey(), Set.of()));
-            } catch (AuthException e) {
-                return Optional.empty();
-            }
-        };
-        return new McpAuthentication(verifier, exchange::forAssertion,
-                new BearerChallenge(null, "api://" + auth.clientId() + "/.default"), null, true);
     }
 
     /** {@code --version}: the jar's Implementation-Version. */

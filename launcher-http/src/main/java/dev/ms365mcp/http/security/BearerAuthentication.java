@@ -15,7 +15,8 @@ import java.util.Set;
  * Authentication of {@code /mcp}: the bearer token from the {@code Authorization} header only (RFC 6750
  * §2.1; a token in the query string or a form body is never read), checked by the mode's verifier. A
  * missing or refused token gets 401 with a {@code WWW-Authenticate} challenge pointing at the
- * protected-resource metadata. The caller, and for credential-bound modes the request's token source,
+ * protected-resource metadata; a token the verifier cannot judge right now (its key source is down) gets 503
+ * with {@code Retry-After}, so the client keeps it. The caller, and for credential-bound modes the request's token source,
  * go into request attributes for the transport's context extractor.
  */
 public final class BearerAuthentication extends HttpFilter {
@@ -46,7 +47,14 @@ public final class BearerAuthentication extends HttpFilter {
             }
         } else {
             String token = bearer(req.getHeader("Authorization"));
-            Optional<Caller> verified = token == null ? Optional.empty() : safeVerify(token);
+            Optional<Caller> verified;
+            try {
+                verified = token == null ? Optional.empty() : safeVerify(token);
+            } catch (AuthenticationUnavailableException e) {
+                resp.setHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+                JsonResponses.jsonRpcError(resp, 503, -32000, e.getMessage());
+                return;
+            }
             if (verified.isEmpty()) {
                 resp.setHeader("WWW-Authenticate", auth.challenge().header(token != null));
                 JsonResponses.jsonRpcError(resp, 401, -32001, token == null
@@ -80,6 +88,8 @@ public final class BearerAuthentication extends HttpFilter {
     private Optional<Caller> safeVerify(String token) {
         try {
             return auth.verifier().verify(token);
+        } catch (AuthenticationUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             // A verifier must not throw for a bad token; if one does, the token is still refused.
             return Optional.empty();

@@ -13,6 +13,9 @@ public interface BearerTokenVerifier {
     /**
      * The caller, or empty when the token is unknown, expired, revoked or issued for another resource.
      * Never throws for a bad token; never logs it.
+     *
+     * @throws AuthenticationUnavailableException the token cannot be judged now (e.g. the issuer's keys are
+     *                                            unreachable): answered 503, and the client keeps its token
      */
     Optional<Caller> verify(String token);
 }

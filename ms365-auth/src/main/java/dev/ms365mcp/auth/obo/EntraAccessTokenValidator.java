@@ -2,12 +2,15 @@ package dev.ms365mcp.auth.obo;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.health.HealthStatus;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -57,6 +60,8 @@ public final class EntraAccessTokenValidator {
     private final String requiredTenant;
     private final boolean workTenantsOnly;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /** Whether the last JWKS fetch worked; false until one has (see {@link #keySourceProblem}). */
+    private volatile boolean keysFetched;
 
     /** JWKS at {@code <authority base>/<tenant>/discovery/v2.0/keys}, as Entra publishes it. */
     public EntraAccessTokenValidator(AuthSettings settings) {
@@ -88,6 +93,7 @@ public final class EntraAccessTokenValidator {
                 .cache(JWKS_CACHE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
                 .rateLimited(true)
                 .retrying(true)
+                .healthReporting(report -> keysFetched = report.getHealthStatus() == HealthStatus.HEALTHY)
                 .build();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
@@ -107,7 +113,8 @@ public final class EntraAccessTokenValidator {
      * The caller, when {@code bearerToken} is a valid access token for this API.
      *
      * @throws InvalidAccessTokenException the token is not acceptable (answer 401 invalid_token)
-     * @throws AuthException               Entra's signing keys could not be fetched (answer 503)
+     * @throws SigningKeysUnavailableException Entra's signing keys could not be fetched: the token may well be
+     *                                         fine (answer 503, not 401)
      */
     public EntraCaller validate(String bearerToken) {
         if (bearerToken == null || bearerToken.isBlank()) {
@@ -121,11 +128,12 @@ public final class EntraAccessTokenValidator {
         } catch (BadJWTException e) {
             throw new InvalidAccessTokenException("The access token was rejected: " + claimProblem(e) + ".");
         } catch (BadJOSEException e) {
-            throw new InvalidAccessTokenException("The access token's signature is not valid (RS256 by a key of "
-                    + "Microsoft Entra's JWKS is required).");
+            throw invalidSignature();
+        } catch (KeySourceException e) {
+            throw keySourceProblem(e);
         } catch (JOSEException e) {
-            throw new AuthException("Cannot get Microsoft Entra's signing keys to check the access token; try again "
-                    + "shortly.", e);
+            // a verifier failure on this token's bytes (e.g. a malformed signature), not on the keys
+            throw invalidSignature();
         }
         String tenantId = string(claims, "tid");
         String issuer = claims.getIssuer();
@@ -147,6 +155,25 @@ public final class EntraAccessTokenValidator {
         String objectId = string(claims, "oid");
         return new EntraCaller(UserKey.fromObjectId(objectId, tenantId), objectId, tenantId,
                 string(claims, "preferred_username"), bearerToken.strip(), claims.getExpirationTime().toInstant());
+    }
+
+    private static InvalidAccessTokenException invalidSignature() {
+        return new InvalidAccessTokenException("The access token's signature is not valid (RS256 by a key of "
+                + "Microsoft Entra's JWKS is required).");
+    }
+
+    /**
+     * nimbus refetches the JWKS when a token names an unknown key id, at most twice per 30 s. Past that
+     * limit it throws {@link RateLimitReachedException} without fetching: with keys fetched recently, the
+     * token's key is simply not Entra's (invalid); with the last fetch failed, Entra is unreachable (503).
+     * Any other key source failure (connection refused, timeout, HTTP 500, not a JWKS) is an outage.
+     */
+    private AuthException keySourceProblem(KeySourceException e) {
+        if (e instanceof RateLimitReachedException && keysFetched) {
+            return invalidSignature();
+        }
+        return new SigningKeysUnavailableException("Cannot get Microsoft Entra's signing keys to check the access "
+                + "token; try again shortly.", e);
     }
 
     /** nimbus's reason in our words, without echoing claim values. */

@@ -31,6 +31,9 @@ import java.util.concurrent.ExecutionException;
  */
 public final class OnBehalfOfTokenProvider {
 
+    private static final String SIGN_IN_AGAIN = "Get a new access token for this server: sign in again in your "
+            + "MCP client.";
+
     private final ConfidentialClientApplication app;
 
     public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient) {
@@ -41,7 +44,12 @@ public final class OnBehalfOfTokenProvider {
         this.app = ConfidentialClients.build(settings, httpClient);
     }
 
-    /** Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request). */
+    /**
+     * Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request).
+     * Its {@link TokenProvider#token} throws {@link AssertionRejectedException} when Entra will not exchange
+     * this assertion any more, and a plain {@link AuthException} for anything else (Entra unreachable or
+     * failing, the app registration refused).
+     */
     public TokenProvider forAssertion(String userAssertion) {
         if (userAssertion == null || userAssertion.isBlank()) {
             throw new AuthException("The request carries no access token to exchange: send Authorization: Bearer <token>.");
@@ -59,7 +67,11 @@ public final class OnBehalfOfTokenProvider {
             IAuthenticationResult result = app.acquireToken(OnBehalfOfParameters.builder(scopes, assertion).build()).get();
             return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
         } catch (ExecutionException | RuntimeException e) {
-            throw EntraErrors.toAuthException(e);
+            AuthException explained = EntraErrors.toAuthException(e, SIGN_IN_AGAIN);
+            if (EntraErrors.needsNewSignIn(e)) {
+                throw new AssertionRejectedException(explained.getMessage(), e);
+            }
+            throw explained;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuthException("Interrupted while getting a token.", e);

@@ -9,11 +9,11 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
-import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.UserKey;
 import dev.ms365mcp.auth.testing.EntraFixture;
 import dev.ms365mcp.testkit.entra.FakeEntra;
+import dev.ms365mcp.testkit.entra.Fault;
 import dev.ms365mcp.testkit.entra.FakeUser;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -198,8 +198,40 @@ class EntraAccessTokenValidatorTest {
     void unreachableKeysAreAServerProblemNotAnInvalidToken() {
         String token = fx.entra.issueAccessToken("alice@contoso.com", API);
         fx.entra.close();
-        assertThatThrownBy(() -> validator.validate(token)).isInstanceOf(AuthException.class)
-                .isNotInstanceOf(InvalidAccessTokenException.class).hasMessageContaining("signing keys");
+        // the first fetches fail, then nimbus's rate limit answers without fetching: still an outage
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> validator.validate(token)).isInstanceOf(SigningKeysUnavailableException.class)
+                    .hasMessageContaining("signing keys").hasMessageNotContaining(token);
+        }
+    }
+
+    @Test
+    void keysAnsweringAServerErrorAreAnOutageUntilTheyAnswerAgain() {
+        String token = fx.entra.issueAccessToken("alice@contoso.com", API);
+        fx.entra.failNext(FakeEntra.Endpoint.METADATA, 100, Fault.serverError(500));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> validator.validate(token)).isInstanceOf(SigningKeysUnavailableException.class);
+        }
+        // a fresh validator (a restart) once Entra answers again
+        fx.entra.clearFaults();
+        assertThat(validatorFor(FakeEntra.TENANT_ID).validate(token).objectId()).isEqualTo(alice.objectId());
+    }
+
+    @Test
+    void unknownKeyIdsPastTheRefetchLimitAreStillInvalidTokensWhileTheKeysAreReachable() throws Exception {
+        validator.validate(fx.entra.issueAccessToken("alice@contoso.com", API));
+        try (FakeEntra impostor = FakeEntra.start()) {
+            impostor.addUser("alice@contoso.com");
+            Map<String, Object> forged = impostor.accessTokenClaims("alice@contoso.com", API);
+            forged.put("iss", fx.entra.issuer(FakeEntra.TENANT_ID));
+            // each forged token names a key id Entra does not publish: a refetch each, until the rate limit
+            for (int i = 0; i < 5; i++) {
+                assertInvalid(impostor.sign(forged), "signature");
+            }
+        }
+        assertThat(fx.entra.requests()).filteredOn(r -> r.path().endsWith("/discovery/v2.0/keys")).hasSizeLessThanOrEqualTo(3);
+        assertThat(validator.validate(fx.entra.issueAccessToken("alice@contoso.com", API)).objectId())
+                .isEqualTo(alice.objectId());
     }
 
     private void assertInvalid(String token, String reason) {

@@ -9,6 +9,7 @@ import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.testing.EntraFixture;
 import dev.ms365mcp.testkit.entra.FakeEntra;
+import dev.ms365mcp.testkit.entra.Fault;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -77,9 +78,34 @@ class OnBehalfOfTokenProviderTest {
     void anAssertionEntraRejectsGivesAClearError() {
         assertThatThrownBy(() -> obo.forAssertion("not.a.token").token(TokenRequest.forScopes(MAIL)))
                 .isInstanceOf(AuthException.class)
+                .isInstanceOf(AssertionRejectedException.class)
                 .hasMessageContaining("AADSTS50013")
+                .hasMessageContaining("sign in again in your MCP client")
                 .hasMessageNotContaining("not.a.token");
         assertThatThrownBy(() -> obo.forAssertion(" ")).isInstanceOf(AuthException.class)
                 .hasMessageContaining("Authorization: Bearer");
+    }
+
+    @Test
+    void aTokenIssuedForAnotherApiIsNotExchanged() {
+        String forOtherApi = fx.entra.issueAccessToken("alice@contoso.com", "api://99999999-9999-9999-9999-999999999999");
+        assertThatThrownBy(() -> obo.forAssertion(forOtherApi).token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(AssertionRejectedException.class).hasMessageContaining("AADSTS500131")
+                .hasMessageNotContaining(forOtherApi);
+    }
+
+    @Test
+    void entraAskingForInteractionMeansANewTokenButEntraFailingMeansRetry() {
+        String assertion = fx.entra.issueUserAssertion("alice@contoso.com", FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 1, Fault.aadsts(400, "interaction_required", 50079,
+                "Due to a configuration change made by your administrator, you must enroll in multi-factor authentication."));
+        assertThatThrownBy(() -> obo.forAssertion(assertion).token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(AssertionRejectedException.class).hasMessageContaining("sign in again");
+
+        // msal4j retries a 5xx once: both attempts fail
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 2, Fault.serverError(503));
+        assertThatThrownBy(() -> obo.forAssertion(assertion).token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(AuthException.class).isNotInstanceOf(AssertionRejectedException.class)
+                .hasMessageContaining("try again");
     }
 }

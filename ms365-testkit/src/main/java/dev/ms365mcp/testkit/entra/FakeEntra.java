@@ -343,6 +343,11 @@ public final class FakeEntra implements AutoCloseable {
         }
     }
 
+    /** Drops every fault not yet served: the endpoints answer normally again. */
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
     /**
      * An access token of {@code username} for our own API (audience {@code api://<apiClientId>}), as an
      * HTTP front door would receive it: the assertion of an on-behalf-of exchange.
@@ -724,8 +729,24 @@ public final class FakeEntra implements AutoCloseable {
             return Response.json(400, error("invalid_grant",
                     "AADSTS50013: Assertion failed signature validation or is not a token FakeEntra issued."));
         }
+        // Like Entra: only the API the token was issued for may exchange it.
+        String clientId = request.form().get("client_id");
+        if (!assertionAudience(assertion).map(aud -> aud.equals(clientId) || aud.equals("api://" + clientId))
+                .orElse(false)) {
+            return Response.json(400, error("invalid_grant",
+                    "AADSTS500131: Assertion audience does not match the Client app presenting the assertion."));
+        }
         return Response.json(200, userTokens(user, request.form().get("client_id"),
                 scopes(request.form().get("scope")), request));
+    }
+
+    private static Optional<String> assertionAudience(String assertion) {
+        try {
+            List<String> audience = SignedJWT.parse(assertion).getJWTClaimsSet().getAudience();
+            return audience.size() == 1 ? Optional.of(audience.getFirst()) : Optional.empty();
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<Response> publicClientError(String clientId) {
