@@ -1,0 +1,136 @@
+package dev.ms365mcp.http.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
+import dev.ms365mcp.auth.obo.OnBehalfOfTokenProvider;
+import dev.ms365mcp.http.McpHttpClient;
+import dev.ms365mcp.http.TestServer;
+import dev.ms365mcp.testkit.entra.FakeEntra;
+import dev.ms365mcp.testkit.entra.Fault;
+import dev.ms365mcp.testkit.entra.MsalLoopbackHttpClient;
+import dev.ms365mcp.testkit.graph.FakeResponse;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code --obo} on the real Jetty wiring, with FakeEntra as Microsoft Entra (its JWKS and the on-behalf-of
+ * grant): what the caller is told when its token is bad, when Entra's keys are unreachable, and when Entra
+ * refuses or fails the exchange.
+ */
+class OnBehalfOfAuthenticationTest {
+
+    private static final String ALICE = "alice@contoso.com";
+    private static final String API = "api://" + FakeEntra.CONFIDENTIAL_CLIENT_ID;
+    private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    private static final String INIT = """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+             "clientInfo":{"name":"t","version":"1"}}}""";
+
+    private FakeEntra entra;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        entra = FakeEntra.start();
+        entra.addUser(ALICE);
+        AuthSettings settings = AuthSettings.fromEnv(Map.of(
+                "MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID,
+                "MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET,
+                "MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID,
+                "MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString()));
+        OnBehalfOfAuthentication obo = new OnBehalfOfAuthentication(
+                new EntraAccessTokenValidator(settings, entra.jwksUri(FakeEntra.TENANT_ID), null),
+                new OnBehalfOfTokenProvider(settings, new MsalLoopbackHttpClient(entra)));
+        server = TestServer.builder().auth(obo.authentication(API + "/.default")).start();
+        server.graph.on("GET", "/v1.0/me", (req, base) -> FakeResponse.ok(
+                "{\"userPrincipalName\":\"" + upn(req.header("Authorization")) + "\"}"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        entra.close();
+    }
+
+    private static String upn(String authorization) {
+        String[] parts = authorization.substring("Bearer ".length()).split("\\.");
+        JsonNode claims = JsonMapper.shared().readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
+                StandardCharsets.UTF_8));
+        return claims.path("aud").asString() + " " + claims.path("upn").asString();
+    }
+
+    private JsonNode me(McpHttpClient client) throws Exception {
+        return client.callTool("get-current-user", "{}");
+    }
+
+    @Test
+    void graphGetsTheTokenEntraIssuedOnBehalfOfTheCallerNeverTheCallersOwn() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        JsonNode result = me(server.client(token).initialize());
+        assertThat(McpHttpClient.text(result)).contains(FakeEntra.GRAPH_AUDIENCE + " " + ALICE);
+        String graphBearer = server.graph.lastRequest().header("Authorization").substring("Bearer ".length());
+        assertThat(graphBearer).isNotEqualTo(token);
+        assertThat(entra.tokenRequests(JWT_BEARER)).last().satisfies(r -> assertThat(r.form())
+                .containsEntry("assertion", token).containsEntry("requested_token_use", "on_behalf_of"));
+    }
+
+    @Test
+    void unreachableSigningKeysAnswer503WithRetryAfterNot401() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        entra.failNext(FakeEntra.Endpoint.METADATA, 100, Fault.serverError(500));
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = server.client(token).post(INIT);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+            assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            assertThat(JsonMapper.shared().readTree(r.body()).path("error").path("message").asString())
+                    .contains("signing keys", "retry");
+            assertThat(r.body()).doesNotContain(token).doesNotContain("Exception");
+        }
+        // A token that is bad on its face is still a 401 while the keys are down.
+        assertThat(server.client("not-a-jwt").post(INIT).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void entraRefusingTheExchangeEndsTheCallWithAToolErrorAndTheTokenThenGets401() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        McpHttpClient client = server.client(token).initialize();
+        entra.failNext(FakeEntra.Endpoint.TOKEN, 1, Fault.aadsts(400, "interaction_required", 50079,
+                "Due to a configuration change made by your administrator, you must enroll in multi-factor authentication."));
+        JsonNode refused = me(client);
+        assertThat(refused.path("result").path("isError").asBoolean()).isTrue();
+        assertThat(McpHttpClient.text(refused)).contains("sign in again in your MCP client").doesNotContain(token);
+
+        HttpResponse<String> next = client.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}");
+        assertThat(next.statusCode()).isEqualTo(401);
+        assertThat(next.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ms365-mcp\", scope=\""
+                + API + "/.default\", error=\"invalid_token\"");
+
+        // the client's new token works
+        String fresh = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        assertThat(McpHttpClient.text(me(server.client(fresh).initialize()))).contains(ALICE);
+    }
+
+    @Test
+    void entraFailingDuringTheExchangeIsAToolErrorToRetryAndTheTokenStaysGood() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        McpHttpClient client = server.client(token).initialize();
+        // msal4j retries a 5xx once
+        entra.failNext(FakeEntra.Endpoint.TOKEN, 2, Fault.serverError(503));
+        JsonNode failed = me(client);
+        assertThat(failed.path("result").path("isError").asBoolean()).isTrue();
+        assertThat(McpHttpClient.text(failed)).contains("try again");
+
+        assertThat(McpHttpClient.text(me(client))).contains(ALICE);
+    }
+}
