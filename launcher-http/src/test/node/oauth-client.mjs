@@ -11,7 +11,9 @@
 //    "stateFile": "/path/client-state.json" (optional: registration and tokens kept between runs),
 //    "steps": [{"op": "list"} | {"op": "call", "name": "...", "arguments": {...}} | {"op": "sleep", "ms": N}
 //              | {"op": "reconnect"} (a new transport and session, same OAuth state)],
-//    "elicitation": "accept" | "decline" (optional: declare elicitation and answer every question so)}
+//    "elicitation": "accept" | "decline" (optional: declare elicitation and answer every question so),
+//    "bearer": "..." (optional: no OAuth; this token in a static Authorization header, as an agent that got
+//                     an Entra token for the server's API sends it with --obo)}
 // Output: {"results": [...], "authorizations": N (browser flows run), "tokenRequests": [...grant types],
 //          "visited": [...origins+paths the browser saw], "elicitations": [...questions asked], "fatal"?: "..."}
 // Without a 401 from the server (e.g. --single-user on loopback) no OAuth happens: a plain Streamable HTTP client.
@@ -164,6 +166,13 @@ function newClient() {
 }
 
 async function connect() {
+  if (spec.bearer) {
+    transport = new StreamableHTTPClientTransport(new URL(spec.url),
+      { requestInit: { headers: { Authorization: `Bearer ${spec.bearer}` } } });
+    client = newClient();
+    await client.connect(transport);
+    return;
+  }
   transport = new StreamableHTTPClientTransport(new URL(spec.url), { authProvider: provider });
   client = newClient();
   try {

@@ -162,6 +162,7 @@ public final class FakeEntra implements AutoCloseable {
     private Duration accessTokenLifetime = Duration.ofHours(1);
     private int pollIntervalSeconds;
     private long reusedRefreshTokens;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private FakeEntra(boolean https) throws IOException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -439,8 +440,12 @@ public final class FakeEntra implements AutoCloseable {
         return reusedRefreshTokens;
     }
 
+    /** Stops the fake; a second call does nothing (tests stop it mid-way to model an outage). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
         if (tempDir != null) {
