@@ -109,9 +109,15 @@ class AuthorizationConformanceIT {
         if (Files.isDirectory(SUITE.resolve("node_modules/@modelcontextprotocol/conformance"))) {
             return;
         }
+        Path log = Files.createTempFile("npm-ci", ".log");
+        // Not inheritIO(): npm would make this fork's stdin, failsafe's command channel, non-blocking and
+        // break the fork ("std/in stream corrupted"); its stdout is failsafe's event channel.
         Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(SUITE.toFile()).inheritIO().start();
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0).as("npm ci of the conformance suite").isTrue();
+                .directory(SUITE.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0)
+                .as("npm ci of the conformance suite: %s", Files.readString(log)).isTrue();
+        Files.delete(log);
     }
 
 }
