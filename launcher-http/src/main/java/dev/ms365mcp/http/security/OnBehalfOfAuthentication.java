@@ -3,6 +3,8 @@ package dev.ms365mcp.http.security;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenRequest;
+import dev.ms365mcp.auth.errors.EntraErrors;
 import dev.ms365mcp.auth.obo.AssertionRejectedException;
 import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
 import dev.ms365mcp.auth.obo.EntraCaller;
@@ -28,28 +30,27 @@ import java.util.Set;
  * <ul>
  * <li>token invalid: 401 {@code invalid_token}, the client gets a new one;</li>
  * <li>Entra's signing keys unreachable: 503 with {@code Retry-After}, the client keeps its token;</li>
- * <li>Entra refuses the exchange ({@code invalid_grant}, {@code interaction_required}): that call ends with a
- *     tool error saying so, and the token is remembered as refused, so every later request with it gets 401
- *     {@code invalid_token} and the client re-acquires. Entra failing or unreachable during the exchange is a
- *     tool error that says to retry, never a 401.</li>
+ * <li>Entra refuses the exchange ({@code invalid_grant}, {@code interaction_required}): on the token's first
+ *     request (which exchanges it once) that request gets 401 {@code invalid_token}; later, mid-call, the call
+ *     ends with a tool error saying so. Either way the token is remembered as refused and every later request
+ *     with it gets 401, so the client re-acquires;</li>
+ * <li>Entra failing or unreachable during the exchange: 503 with {@code Retry-After} on the first request,
+ *     a tool error that says to retry later; never a 401.</li>
  * </ul>
  */
 public final class OnBehalfOfAuthentication {
 
     /** nimbus refetches the keys at most twice per 30 s: sooner would only be refused again. */
     static final int KEYS_RETRY_AFTER_SECONDS = 30;
-    /** Refused tokens remembered (per process; least recently seen forgotten first). */
-    static final int MAX_REFUSED = 10_000;
+    /** Tokens remembered as refused, and as exchanged once (per process). */
+    static final int MAX_REMEMBERED = 10_000;
+    /** Entra's token endpoint failing or unreachable: a short wait. */
+    static final int EXCHANGE_RETRY_AFTER_SECONDS = 10;
 
     private final EntraAccessTokenValidator validator;
     private final OnBehalfOfTokenProvider exchange;
-    private final Map<String, Boolean> refused = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > MAX_REFUSED;
-                }
-            });
+    private final Map<String, Boolean> refused = recent();
+    private final Map<String, Boolean> exchanged = recent();
 
     public OnBehalfOfAuthentication(EntraAccessTokenValidator validator, OnBehalfOfTokenProvider exchange) {
         this.validator = validator;
@@ -82,10 +83,37 @@ public final class OnBehalfOfAuthentication {
         } catch (AuthException e) {
             return Optional.empty();
         }
-        if (refused.containsKey(digest(token))) {
+        String digest = digest(token);
+        if (refused.containsKey(digest)) {
+            return Optional.empty();
+        }
+        if (!exchanged.containsKey(digest) && !firstExchange(token, digest)) {
             return Optional.empty();
         }
         return Optional.of(new Caller(caller.userKey(), Set.of()));
+    }
+
+    /**
+     * The first request with a token exchanges it once (for {@code User.Read}, which every app registration
+     * has), so a token Entra will not exchange (revoked sign-in, MFA or Conditional Access required) is
+     * answered 401 at once instead of failing the first tool call. False: refused.
+     */
+    private boolean firstExchange(String token, String digest) {
+        try {
+            exchange.forAssertion(token).token(TokenRequest.forScopes(Set.of()));
+            exchanged.put(digest, Boolean.TRUE);
+            return true;
+        } catch (AssertionRejectedException e) {
+            refused.put(digest, Boolean.TRUE);
+            return false;
+        } catch (AuthException e) {
+            if (EntraErrors.isOutage(e.getCause())) {
+                throw new AuthenticationUnavailableException("Microsoft Entra cannot exchange the access token right "
+                        + "now (it was not found invalid); retry later.", EXCHANGE_RETRY_AFTER_SECONDS);
+            }
+            // Anything else (e.g. the app registration refused) is a server problem the tool calls will name.
+            return true;
+        }
     }
 
     /** Graph tokens exchanged from {@code token}; a token Entra will not exchange is remembered as refused. */
@@ -99,6 +127,16 @@ public final class OnBehalfOfAuthentication {
                 throw e;
             }
         };
+    }
+
+    /** Token digests, the least recently seen forgotten first beyond {@link #MAX_REMEMBERED}. */
+    private static Map<String, Boolean> recent() {
+        return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > MAX_REMEMBERED;
+            }
+        });
     }
 
     /** Full SHA-256: a refused token must not shadow another one. */

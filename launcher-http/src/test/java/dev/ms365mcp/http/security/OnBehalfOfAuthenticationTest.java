@@ -122,6 +122,36 @@ class OnBehalfOfAuthenticationTest {
     }
 
     @Test
+    void aTokenEntraWillNotExchangeIsRefusedWith401OnItsFirstRequest() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        entra.failNext(FakeEntra.Endpoint.TOKEN, 1, Fault.aadsts(400, "invalid_grant", 50173,
+                "The provided grant has expired due to it being revoked, a fresh auth token is needed."));
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = server.client(token).post(INIT);
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith("error=\"invalid_token\"");
+            assertThat(r.body()).doesNotContain(token);
+        }
+        // remembered: Entra was asked once
+        assertThat(entra.tokenRequests(JWT_BEARER)).hasSize(1);
+    }
+
+    @Test
+    void entraFailingOnATokensFirstRequestIs503NotA401() throws Exception {
+        String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        // msal4j retries a 5xx once
+        entra.failNext(FakeEntra.Endpoint.TOKEN, 2, Fault.serverError(503));
+        HttpResponse<String> r = server.client(token).post(INIT);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(JsonMapper.shared().readTree(r.body()).path("error").path("message").asString())
+                .contains("cannot exchange", "retry");
+        // Entra back: the same token works
+        assertThat(McpHttpClient.text(me(server.client(token).initialize()))).contains(ALICE);
+    }
+
+    @Test
     void entraFailingDuringTheExchangeIsAToolErrorToRetryAndTheTokenStaysGood() throws Exception {
         String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
         McpHttpClient client = server.client(token).initialize();

@@ -85,6 +85,26 @@ public final class EntraErrors {
         return t instanceof MsalClientException client && AuthenticationErrorCode.CACHE_MISS.equals(client.errorCode());
     }
 
+    /**
+     * True when Microsoft Entra could not answer at all: unreachable (an I/O failure), a 5xx, or throttling.
+     * Trying again later may work; nothing is wrong with the request or the credential.
+     */
+    public static boolean isOutage(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof MsalThrottlingException) {
+            return true;
+        }
+        if (t instanceof MsalServiceException service) {
+            return service.statusCode() != null && service.statusCode() >= 500;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The AADSTS code in an Entra error description, or 0. */
     public static int aadstsCode(String description) {
         if (description == null) {
