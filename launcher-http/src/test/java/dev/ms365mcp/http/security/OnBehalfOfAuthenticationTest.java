@@ -152,6 +152,26 @@ class OnBehalfOfAuthenticationTest {
     }
 
     @Test
+    void aServerMisconfigurationIsNotBlamedOnTheCallersToken() throws Exception {
+        AuthSettings wrongSecret = AuthSettings.fromEnv(Map.of(
+                "MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID,
+                "MS365_MCP_CLIENT_SECRET", "an-expired-secret",
+                "MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID,
+                "MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString()));
+        OnBehalfOfAuthentication obo = new OnBehalfOfAuthentication(
+                new EntraAccessTokenValidator(wrongSecret, entra.jwksUri(FakeEntra.TENANT_ID), null),
+                new OnBehalfOfTokenProvider(wrongSecret, new MsalLoopbackHttpClient(entra)));
+        try (TestServer misconfigured = TestServer.builder().auth(obo.authentication(API + "/.default")).start()) {
+            String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
+            // neither 401 (the token is fine) nor 503 (retrying will not help): the tool call says what to fix
+            McpHttpClient client = misconfigured.client(token).initialize();
+            JsonNode result = me(client);
+            assertThat(result.path("result").path("isError").asBoolean()).isTrue();
+            assertThat(McpHttpClient.text(result)).contains("MS365_MCP_CLIENT_SECRET").doesNotContain("an-expired-secret");
+        }
+    }
+
+    @Test
     void entraFailingDuringTheExchangeIsAToolErrorToRetryAndTheTokenStaysGood() throws Exception {
         String token = entra.issueUserAssertion(ALICE, FakeEntra.CONFIDENTIAL_CLIENT_ID);
         McpHttpClient client = server.client(token).initialize();
