@@ -13,7 +13,8 @@ import java.util.Set;
  * CORS for browser-based MCP clients (the MCP Inspector, web agents). Two policies: the OAuth metadata,
  * registration, token and revocation endpoints answer any origin (they use no cookies, so {@code *} gives
  * nothing away); {@code /mcp} answers only the origins {@link OriginValidator} allows, and exposes
- * {@code WWW-Authenticate} and {@code Mcp-Session-Id} so a browser client can read them. Preflights are
+ * {@code WWW-Authenticate}, {@code Mcp-Session-Id} and {@code Retry-After} (of a 429 or 503) so a browser client
+ * can read them. Preflights are
  * answered here (204) and go no further.
  */
 public final class Cors extends HttpFilter {
@@ -40,7 +41,7 @@ public final class Cors extends HttpFilter {
     public static Cors mcp(Set<String> origins) {
         return new Cors(Set.copyOf(origins), "GET, POST, DELETE, OPTIONS",
                 "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID",
-                "WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version");
+                "WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, Retry-After");
     }
 
     @Override

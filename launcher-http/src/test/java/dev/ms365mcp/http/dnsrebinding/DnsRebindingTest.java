@@ -56,7 +56,7 @@ class DnsRebindingTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://inspector.example");
         assertThat(r.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
-                .contains("WWW-Authenticate").contains("Mcp-Session-Id");
+                .contains("WWW-Authenticate").contains("Mcp-Session-Id").contains("Retry-After");
         assertThat(send(alice, "Origin", "https://inspector.example.evil.example", LIST).statusCode()).isEqualTo(403);
     }
 
