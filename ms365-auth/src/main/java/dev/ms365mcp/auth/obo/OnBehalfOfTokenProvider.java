@@ -8,6 +8,7 @@ import com.microsoft.aad.msal4j.UserAssertion;
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.app.ConfidentialClients;
@@ -32,13 +33,20 @@ import java.util.concurrent.ExecutionException;
 public final class OnBehalfOfTokenProvider {
 
     private final ConfidentialClientApplication app;
+    private final TokenObserver observer;
 
     public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient) {
+        this(settings, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each exchange ended: MSAL's cache, Entra, or a failure (metrics) */
+    public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient, TokenObserver observer) {
         if (settings.clientId() == null || !settings.hasClientCredential()) {
             throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
                     + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
         }
         this.app = ConfidentialClients.build(settings, httpClient);
+        this.observer = observer == null ? TokenObserver.NONE : observer;
     }
 
     /** Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request). */
@@ -55,13 +63,17 @@ public final class OnBehalfOfTokenProvider {
             throw new AuthException("Each HTTP request acts as the user who sent it; the account parameter does not apply.");
         }
         Set<String> scopes = request.scopes().isEmpty() ? Set.of("User.Read") : request.scopes();
+        long start = System.nanoTime();
         try {
             IAuthenticationResult result = app.acquireToken(OnBehalfOfParameters.builder(scopes, assertion).build()).get();
+            observer.acquired(TokenObserver.Outcome.of(result), System.nanoTime() - start);
             return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
         } catch (ExecutionException | RuntimeException e) {
+            observer.acquired(TokenObserver.Outcome.ofFailure(e), System.nanoTime() - start);
             throw EntraErrors.toAuthException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            observer.acquired(TokenObserver.Outcome.FAILED, System.nanoTime() - start);
             throw new AuthException("Interrupted while getting a token.", e);
         }
     }

@@ -10,6 +10,7 @@ import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.GraphScopes;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.UserKey;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Graph tokens for the user behind each call of a multi-user server: {@link TokenRequest#principal()}
  * is the user key, whose encrypted MSAL cache ({@link UserTokenCaches}) is loaded into a short-lived
- * confidential client app, refreshed silently, and saved back when it changed — all under that user's
- * lock, so one user's refresh never waits for another's.
+ * confidential client app, refreshed silently, and saved back when its content changed — all under that
+ * user's lock, so one user's refresh never waits for another's. (MSAL reports a change after every silent
+ * call, even one served from its cache; comparing the serialization skips that write, one store round
+ * trip per tool call.)
  *
  * <p>When only a new interactive sign-in can help (refresh token expired or revoked, MFA or consent
  * required, no stored sign-in), the {@link SignInRequiredListener} hears of it first, so the server can
@@ -44,6 +47,7 @@ public final class PerUserTokenProvider implements TokenProvider {
     private final SignInRequiredListener listener;
     private final IHttpClient httpClient;
     private final IClientCredential credential;
+    private final TokenObserver observer;
 
     /**
      * @param settings   client id, credential, tenant, authority (the same app registration as {@link EntraSignIn})
@@ -53,6 +57,12 @@ public final class PerUserTokenProvider implements TokenProvider {
      */
     public PerUserTokenProvider(AuthSettings settings, UserTokenCaches caches, SignInRequiredListener listener,
                                 IHttpClient httpClient) {
+        this(settings, caches, listener, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each token request ended (metrics) */
+    public PerUserTokenProvider(AuthSettings settings, UserTokenCaches caches, SignInRequiredListener listener,
+                                IHttpClient httpClient, TokenObserver observer) {
         if (settings.clientId() == null || !settings.hasClientCredential()) {
             throw new IllegalArgumentException("Per-user tokens need MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
                     + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
@@ -62,6 +72,7 @@ public final class PerUserTokenProvider implements TokenProvider {
         this.listener = listener;
         this.httpClient = httpClient;
         this.credential = ConfidentialClients.credential(settings);
+        this.observer = observer == null ? TokenObserver.NONE : observer;
     }
 
     /** Thrown inside the user's lock, so that the listener runs after it is released. */
@@ -86,15 +97,25 @@ public final class PerUserTokenProvider implements TokenProvider {
                     + "apply on this server.");
         }
         Set<String> scopes = GraphScopes.forCloud(settings.endpoint().cloud(), request.scopes());
+        long start = System.nanoTime();
         try {
-            return caches.locked(userKey, () -> acquire(userKey, scopes));
+            Acquired acquired = caches.locked(userKey, () -> acquire(userKey, scopes));
+            observer.acquired(acquired.outcome(), System.nanoTime() - start);
+            return acquired.token();
         } catch (SignInRequired e) {
+            observer.acquired(TokenObserver.Outcome.INTERACTION_REQUIRED, System.nanoTime() - start);
             listener.signInRequired(userKey);
             throw e.error;
+        } catch (RuntimeException e) {
+            observer.acquired(TokenObserver.Outcome.FAILED, System.nanoTime() - start);
+            throw e;
         }
     }
 
-    private AccessToken acquire(String userKey, Set<String> scopes) {
+    private record Acquired(AccessToken token, TokenObserver.Outcome outcome) {
+    }
+
+    private Acquired acquire(String userKey, Set<String> scopes) {
         Optional<String> json;
         try {
             json = caches.load(userKey);
@@ -122,7 +143,8 @@ public final class PerUserTokenProvider implements TokenProvider {
             if (cache.changed()) {
                 caches.save(userKey, cache.json());
             }
-            return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
+            return new Acquired(new AccessToken(result.accessToken(), result.expiresOnDate().toInstant()),
+                    TokenObserver.Outcome.of(result));
         } catch (ExecutionException | MalformedURLException | RuntimeException e) {
             if (e instanceof SignInRequired signInRequired) {
                 throw signInRequired;
