@@ -10,6 +10,7 @@ import dev.ms365mcp.auth.web.PerUserTokenProvider;
 import dev.ms365mcp.auth.web.UserTokenCaches;
 import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
 import dev.ms365mcp.http.entra.StoredUserCaches;
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.oauth.OAuthSettings;
 import dev.ms365mcp.http.security.BearerTokenVerifier;
@@ -152,6 +153,7 @@ public final class HttpMain implements Callable<Integer> {
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
                 .accountArgument(!settings.auth().multiUser())
+                .graphObserver(ServerMetrics.GRAPH)
                 // audit.log defaults to the data dir; MS365_MCP_AUDIT_LOG=stream sends it to the log stream instead
                 .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
@@ -206,7 +208,7 @@ public final class HttpMain implements Callable<Integer> {
                 if (s != null) {
                     s.revokeUser(userKey);
                 }
-            }, null);
+            }, null, ServerMetrics.ENTRA_TOKENS);
             return new FrontDoor(settings, auth, store, caches, server, tokens);
         }
 
@@ -230,7 +232,7 @@ public final class HttpMain implements Callable<Integer> {
     /** The tool set's token source in modes without the front door: the server's own login, or none (request-bound). */
     static TokenProvider tokenProvider(AuthMode mode, AuthSettings auth) {
         return switch (mode) {
-            case TRUST_PROXY, SINGLE_USER -> TokenProviders.fromSettings(auth);
+            case TRUST_PROXY, SINGLE_USER -> TokenProviders.fromSettings(auth, null, ServerMetrics.ENTRA_TOKENS);
             // Request-bound modes carry their token source in each request's context; this one is never asked.
             case LEGACY_PASSTHROUGH, OBO, OAUTH -> request -> {
                 throw new dev.ms365mcp.auth.AuthException("This request carries no credential to get a Graph token with.");
@@ -263,7 +265,7 @@ public final class HttpMain implements Callable<Integer> {
                     + "MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and MS365_MCP_CLIENT_SECRET (or a certificate)");
         }
         EntraAccessTokenValidator validator = new EntraAccessTokenValidator(auth);
-        OnBehalfOfTokenProvider exchange = new OnBehalfOfTokenProvider(auth, null);
+        OnBehalfOfTokenProvider exchange = new OnBehalfOfTokenProvider(auth, null, ServerMetrics.ENTRA_TOKENS);
         BearerTokenVerifier verifier = token -> {
             try {
                 EntraCaller caller = validator.validate(token);
