@@ -24,6 +24,7 @@ final class MsalCacheSnapshot implements ITokenCacheAccessAspect {
 
     private final String read;
     private String json;
+    private boolean liveAccessTokens;
 
     /** MSAL refreshes an access token this close to its expiry. */
     private static final long REFRESH_MARGIN_SECONDS = 300;
@@ -33,8 +34,11 @@ final class MsalCacheSnapshot implements ITokenCacheAccessAspect {
         this.json = json == null ? null : withoutExpiredAccessTokens(json, Instant.now().getEpochSecond());
     }
 
-    /** {@code json} without the access tokens that expire before {@code now} plus MSAL's margin; as is when none does. */
-    static String withoutExpiredAccessTokens(String json, long now) {
+    /**
+     * {@code json} without the access tokens that expire before {@code now} plus MSAL's margin; as is when
+     * none does. Notes whether any access token is left.
+     */
+    private String withoutExpiredAccessTokens(String json, long now) {
         try {
             Map<String, Object> cache = JSONObjectUtils.parse(json);
             if (!(cache.get("AccessToken") instanceof Map<?, ?> tokens)) {
@@ -42,10 +46,17 @@ final class MsalCacheSnapshot implements ITokenCacheAccessAspect {
             }
             boolean removed = tokens.values().removeIf(at -> at instanceof Map<?, ?> entry
                     && expiresOn(entry) < now + REFRESH_MARGIN_SECONDS);
+            liveAccessTokens = !tokens.isEmpty();
             return removed ? JSONObjectUtils.toJSONString(cache) : json;
         } catch (ParseException | RuntimeException e) {
+            liveAccessTokens = true; // unknown: let MSAL look
             return json; // MSAL reads it as it is and reports what it cannot
         }
+    }
+
+    /** False when no access token in the cache can still serve a request: MSAL would have to ask Entra. */
+    boolean hasLiveAccessTokens() {
+        return liveAccessTokens;
     }
 
     private static long expiresOn(Map<?, ?> accessToken) {

@@ -4,7 +4,9 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IClientCredential;
+import com.microsoft.aad.msal4j.HttpRequest;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.IHttpResponse;
 import com.microsoft.aad.msal4j.SilentParameters;
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Graph tokens for the user behind each call of a multi-user server: {@link TokenRequest#principal()}
  * is the user key, whose encrypted MSAL cache ({@link UserTokenCaches}) is loaded into a short-lived
  * confidential client app, refreshed silently, and saved back when its content changed — all under that
- * user's lock, so one user's refresh never waits for another's. (MSAL reports a change after every silent
+ * user's lock, so one user's refresh never waits for another's. A token still good in the cache is served
+ * without the lock (MSAL cannot reach Entra on that path), so most calls take no lock at all. (MSAL reports a change after every silent
  * call, even one served from its cache; comparing the serialization skips that write, one store round
  * trip per tool call.)
  *
@@ -99,7 +102,10 @@ public final class PerUserTokenProvider implements TokenProvider {
         Set<String> scopes = GraphScopes.forCloud(settings.endpoint().cloud(), request.scopes());
         long start = System.nanoTime();
         try {
-            Acquired acquired = caches.locked(userKey, () -> acquire(userKey, scopes));
+            Acquired acquired = fromCacheAlone(userKey, scopes);
+            if (acquired == null) {
+                acquired = caches.locked(userKey, () -> acquire(userKey, scopes, httpClient, true));
+            }
             observer.acquired(acquired.outcome(), System.nanoTime() - start);
             return acquired.token();
         } catch (SignInRequired e) {
@@ -115,7 +121,35 @@ public final class PerUserTokenProvider implements TokenProvider {
     private record Acquired(AccessToken token, TokenObserver.Outcome outcome) {
     }
 
-    private Acquired acquire(String userKey, Set<String> scopes) {
+    /**
+     * The token from the user's cache as it is, without the user's lock: MSAL runs on an HTTP client that
+     * refuses to go out, so it can only answer from the cache and never redeems the refresh token outside
+     * the lock. Null when it would need Entra (or anything else went wrong): the locked path then refreshes,
+     * or finds and reports the problem. A cache hit, most calls, costs one store read and no lock.
+     */
+    private Acquired fromCacheAlone(String userKey, Set<String> scopes) {
+        OfflineHttpClient offline = new OfflineHttpClient();
+        try {
+            Acquired acquired = acquire(userKey, scopes, offline, false);
+            return acquired == null || offline.asked ? null : acquired;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Refuses every request and remembers that MSAL wanted to reach Entra. */
+    private static final class OfflineHttpClient implements IHttpClient {
+        volatile boolean asked;
+
+        @Override
+        public IHttpResponse send(HttpRequest request) throws java.io.IOException {
+            asked = true;
+            throw new java.io.IOException("no network outside the user's lock");
+        }
+    }
+
+    /** @param save false: read only, without the user's lock (null when no access token is left to serve from) */
+    private Acquired acquire(String userKey, Set<String> scopes, IHttpClient http, boolean save) {
         Optional<String> json;
         try {
             json = caches.load(userKey);
@@ -126,7 +160,10 @@ public final class PerUserTokenProvider implements TokenProvider {
             throw new SignInRequired(new AuthException("You are not signed in to Microsoft on this server. " + RECONNECT));
         }
         MsalCacheSnapshot cache = new MsalCacheSnapshot(json.get());
-        ConfidentialClientApplication app = ConfidentialClients.builder(settings, credential, httpClient)
+        if (!save && !cache.hasLiveAccessTokens()) {
+            return null; // only Entra can help: not without the lock
+        }
+        ConfidentialClientApplication app = ConfidentialClients.builder(settings, credential, http)
                 .setTokenCacheAccessAspect(cache).build();
         try {
             IAccount account = app.getAccounts().get().stream()
@@ -140,7 +177,7 @@ public final class PerUserTokenProvider implements TokenProvider {
             // otherwise send the refresh to port 443 of an authority that has another port.
             IAuthenticationResult result = app.acquireTokenSilently(SilentParameters.builder(scopes, account)
                     .authorityUrl(settings.authorityUrl()).build()).get();
-            if (cache.changed()) {
+            if (save && cache.changed()) {
                 caches.save(userKey, cache.json());
             }
             return new Acquired(new AccessToken(result.accessToken(), result.expiresOnDate().toInstant()),

@@ -156,15 +156,19 @@ class PerUserTokenProviderTest {
     }
 
     @Test
-    void anUnchangedCacheIsNotWrittenBackButARefreshIs() throws Exception {
+    void aCachedTokenIsServedWithoutLockOrWriteAndARefreshIsLockedAndSaved() throws Exception {
         w.fx.entra.accessTokenLifetime(Duration.ofMinutes(1)); // below MSAL's 5 min margin: the next call refreshes
         SignedInUser alice = w.signInAs(w.signIn(), "alice@contoso.com");
         AtomicInteger saves = new AtomicInteger();
+        AtomicInteger locks = new AtomicInteger();
         UserCacheStore counting = new UserCacheStore() {
             @Override public java.util.Optional<byte[]> load(String userKey) { return w.store.load(userKey); }
             @Override public void save(String userKey, byte[] blob) { saves.incrementAndGet(); w.store.save(userKey, blob); }
             @Override public void delete(String userKey) { w.store.delete(userKey); }
-            @Override public <T> T locked(String userKey, Supplier<T> work) { return w.store.locked(userKey, work); }
+            @Override public <T> T locked(String userKey, Supplier<T> work) {
+                locks.incrementAndGet();
+                return w.store.locked(userKey, work);
+            }
         };
         List<Outcome> outcomes = new CopyOnWriteArrayList<>();
         List<Long> durations = new CopyOnWriteArrayList<>();
@@ -177,6 +181,7 @@ class PerUserTokenProviderTest {
 
         observed.token(as(alice.userKey()));
         assertThat(saves).as("a refresh rotates the refresh token: saved").hasValue(1);
+        assertThat(locks).as("a refresh happens under the user's lock").hasValue(1);
         w.fx.entra.accessTokenLifetime(Duration.ofHours(1));
         observed.token(as(alice.userKey()));
         assertThat(saves).hasValue(2);
@@ -186,6 +191,7 @@ class PerUserTokenProviderTest {
         }
         assertThat(w.fx.entra.tokenRequests("refresh_token")).hasSize(refreshes);
         assertThat(saves).as("served from the cache: nothing to write back").hasValue(2);
+        assertThat(locks).as("served from the cache: no lock taken").hasValue(2);
         assertThat(outcomes).containsExactly(Outcome.REFRESHED, Outcome.REFRESHED, Outcome.CACHE, Outcome.CACHE,
                 Outcome.CACHE);
         assertThat(durations).allMatch(n -> n > 0);
