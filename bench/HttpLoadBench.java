@@ -411,6 +411,9 @@ public class HttpLoadBench {
             FakeEntra entra = FakeEntra.start(dir);
             List<Row> rows = new ArrayList<>();
             try {
+                // For comparison: one replica in single-user mode (static Graph token, API key), no Redis, same nginx.
+                rows.add(run(0, javaCommand, jar, jvmOptions, graphUrl, redisServer, nginx, entra, dir.resolve("run-single-user"),
+                        clients, seconds, single));
                 for (int n : counts) {
                     rows.add(run(n, javaCommand, jar, jvmOptions, graphUrl, redisServer, nginx, entra, dir.resolve("run-" + n),
                             clients, seconds, single));
@@ -426,16 +429,20 @@ public class HttpLoadBench {
             for (Row r : rows) {
                 Result x = r.result();
                 System.out.printf("%-30s %9.2f / %7.2f ms %9.0f %9.1f / %7.1f ms %7d %7.2f ms %7.2f ms %7.2f ms %14.1f%n",
-                        r.replicas() + (r.replicas() == 1 ? " replica" : " replicas"), x.singleP50(), x.singleP99(),
+                        r.replicas() == 0 ? "1, single-user, no Redis" : r.replicas() + (r.replicas() == 1 ? " replica" : " replicas"),
+                        x.singleP50(), x.singleP99(),
                         x.callsPerSecond(), x.loadP50(), x.loadP99(), x.errors(), r.serverCpuMsPerCall(),
                         r.redisCpuMsPerCall(), r.nginxCpuMsPerCall(), r.redisCommandsPerCall());
             }
             System.out.println("(CPU: ms per tool call during the load phase; server = all replicas together)");
         }
 
+        /** {@code n} replicas with Redis and the OAuth front door; {@code n == 0}: one single-user replica, no Redis. */
         static Row run(int n, String javaCommand, String jar, String jvmOptions, String graphUrl, String redisServer, String nginx,
                 FakeEntra entra, Path dir, int clients, int seconds, int single) throws Exception {
             Files.createDirectories(dir);
+            boolean singleUser = n == 0;
+            n = Math.max(1, n);
             List<Process> processes = new ArrayList<>();
             try {
                 int redisPort = freePort();
@@ -466,6 +473,12 @@ public class HttpLoadBench {
                             "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_PUBLIC_URL", base.toString(),
                             "MS365_MCP_REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0", "MS365_MCP_STATE_KEY", stateKey,
                             "MS365_MCP_DATA_DIR", dir.resolve("data-" + i).toString(), "MS365_MCP_RATE_LIMIT_DISABLED", "true"));
+                    if (singleUser) {
+                        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+                        pb.environment().putAll(Map.of("MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
+                                "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_DATA_DIR", dir.resolve("data-" + i).toString(),
+                                "MS365_MCP_RATE_LIMIT_DISABLED", "true"));
+                    }
                     pb.environment().put("LOG_LEVEL", "warn");
                     Process p = pb.start();
                     processes.add(p);
@@ -479,7 +492,7 @@ public class HttpLoadBench {
                 processes.add(proxy);
                 awaitUp(URI.create(base + "/readyz"), proxy);
 
-                String bearer = signIn(base, entra);
+                String bearer = singleUser ? API_KEY : signIn(base, entra);
                 URI mcp = URI.create(base + "/mcp");
                 Session warm = new Session(mcp, bearer);
                 for (int i = 0; i < 100 * n; i++) {
@@ -517,7 +530,7 @@ public class HttpLoadBench {
                 for (Process p : replicas) {
                     rss += peakRssKb(p.pid());
                 }
-                return new Row(n, new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99),
+                return new Row(singleUser ? 0 : n, new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99),
                         errors.get(), calls, rss), serverCpu, redisCpu, nginxCpu, commandsPerCall);
             } finally {
                 for (Process p : processes.reversed()) {
