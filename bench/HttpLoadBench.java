@@ -510,7 +510,9 @@ public class HttpLoadBench {
                 for (int i = 0; i < clients; i++) {
                     sessions.add(new Session(mcp, bearer));
                 }
-                load(sessions, Duration.ofSeconds(2), new ConcurrentLinkedQueue<>(), new AtomicLong()); // warm-up
+                // Warm-up under load, as long per replica as the single-server run's 2 s: each JVM compiles its hot code
+                // from its own share of the calls.
+                load(sessions, Duration.ofSeconds(2L * n), new ConcurrentLinkedQueue<>(), new AtomicLong());
                 long serverBefore = cpuTicks(replicas);
                 long redisBefore = cpuTicks(List.of(redis));
                 long nginxBefore = cpuTicks(List.of(proxy));
