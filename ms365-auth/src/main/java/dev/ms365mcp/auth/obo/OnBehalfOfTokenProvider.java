@@ -3,6 +3,8 @@ package dev.ms365mcp.auth.obo;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
+import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
 import com.microsoft.aad.msal4j.OnBehalfOfParameters;
 import com.microsoft.aad.msal4j.UserAssertion;
 import dev.ms365mcp.auth.AccessToken;
@@ -45,9 +47,29 @@ public final class OnBehalfOfTokenProvider {
             throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
                     + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
         }
-        this.app = ConfidentialClients.build(settings, httpClient);
+        this.app = ConfidentialClients.builder(settings, httpClient).setTokenCacheAccessAspect(WRITES).build();
         this.observer = observer == null ? TokenObserver.NONE : observer;
     }
+
+    /**
+     * Whether MSAL wrote a token into its cache during this thread's exchange: a token from Entra. (msal4j
+     * marks on-behalf-of results served from its cache as coming from the identity provider, so its result
+     * metadata cannot tell; MSAL runs on the calling thread here.)
+     */
+    private static final ThreadLocal<boolean[]> WROTE = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ITokenCacheAccessAspect WRITES =
+            new ITokenCacheAccessAspect() {
+                @Override
+                public void beforeCacheAccess(ITokenCacheAccessContext context) {
+                }
+
+                @Override
+                public void afterCacheAccess(ITokenCacheAccessContext context) {
+                    if (context.hasCacheChanged()) {
+                        WROTE.get()[0] = true;
+                    }
+                }
+            };
 
     /** Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request). */
     public TokenProvider forAssertion(String userAssertion) {
@@ -64,9 +86,12 @@ public final class OnBehalfOfTokenProvider {
         }
         Set<String> scopes = request.scopes().isEmpty() ? Set.of("User.Read") : request.scopes();
         long start = System.nanoTime();
+        boolean[] wrote = WROTE.get();
+        wrote[0] = false;
         try {
             IAuthenticationResult result = app.acquireToken(OnBehalfOfParameters.builder(scopes, assertion).build()).get();
-            observer.acquired(TokenObserver.Outcome.of(result), System.nanoTime() - start);
+            observer.acquired(wrote[0] ? TokenObserver.Outcome.REFRESHED : TokenObserver.Outcome.CACHE,
+                    System.nanoTime() - start);
             return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
         } catch (ExecutionException | RuntimeException e) {
             observer.acquired(TokenObserver.Outcome.ofFailure(e), System.nanoTime() - start);

@@ -82,4 +82,20 @@ class OnBehalfOfTokenProviderTest {
         assertThatThrownBy(() -> obo.forAssertion(" ")).isInstanceOf(AuthException.class)
                 .hasMessageContaining("Authorization: Bearer");
     }
+
+    @Test
+    void eachExchangeIsObservedWithWhereItsTokenCameFrom() {
+        java.util.List<dev.ms365mcp.auth.TokenObserver.Outcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OnBehalfOfTokenProvider observed = new OnBehalfOfTokenProvider(fx.settings(), fx.portlessHttp,
+                (outcome, nanos) -> outcomes.add(outcome));
+        String assertion = fx.entra.issueUserAssertion("alice@contoso.com", FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        observed.forAssertion(assertion).token(TokenRequest.forScopes(MAIL));
+        observed.forAssertion(assertion).token(TokenRequest.forScopes(MAIL));
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 2, dev.ms365mcp.testkit.entra.Fault.serverError(503));
+        String bob = fx.entra.issueUserAssertion("bob@contoso.com", FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        assertThatThrownBy(() -> observed.forAssertion(bob).token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(AuthException.class);
+        assertThat(outcomes).containsExactly(dev.ms365mcp.auth.TokenObserver.Outcome.REFRESHED,
+                dev.ms365mcp.auth.TokenObserver.Outcome.CACHE, dev.ms365mcp.auth.TokenObserver.Outcome.FAILED);
+    }
 }
