@@ -36,7 +36,16 @@ import java.util.stream.Stream;
  *                               [--jar launcher-http/target/ms365-mcp-http.jar]
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
  *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]
+ * java bench/HttpLoadBench.java --redis [--replicas 1,3] [--redis-server /usr/bin/redis-server]
+ *                               [--nginx /usr/sbin/nginx] [--clients 64] [--seconds 10] [--single 300]
  * </pre>
+ *
+ * <p>{@code --redis}: what a multi-user deployment pays. For each replica count, a redis-server on a loopback
+ * port (no persistence), that many jars with {@code MS365_MCP_REDIS_URL} behind nginx (round robin), and a
+ * fake Entra (https, a self-signed certificate made with keytool) that the OAuth front door signs a user in
+ * at: every tool call goes bearer → access-token record → the user's MSAL cache in Redis → Graph. Prints
+ * throughput, added latency, and CPU ms per call of the replicas, redis-server and nginx (from
+ * {@code /proc/<pid>/stat} before and after the load phase, robust to a noisy machine).
  *
  * <p>The reference reads Graph's host from its cloud-config.js only, so for the run a scratch copy of
  * it (beside it in node_modules, so its dependencies resolve) has that host rewritten to the fake. It
@@ -71,6 +80,10 @@ public class HttpLoadBench {
         String jar = "launcher-http/target/ms365-mcp-http.jar";
         String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server";
         String jvmOptions = "-XX:+UseSerialGC -Xmx256m -Xss512k -XX:TieredStopAtLevel=1";
+        boolean redis = false;
+        int[] replicaCounts = {1, 3};
+        String redisServer = "/usr/bin/redis-server";
+        String nginxBinary = "/usr/sbin/nginx";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -79,6 +92,10 @@ public class HttpLoadBench {
                 case "--jar" -> jar = args[++i];
                 case "--reference" -> reference = args[++i];
                 case "--jvm-options" -> jvmOptions = args[++i];
+                case "--redis" -> redis = true;
+                case "--replicas" -> replicaCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--redis-server" -> redisServer = args[++i];
+                case "--nginx" -> nginxBinary = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -86,6 +103,13 @@ public class HttpLoadBench {
         String graphUrl = "http://127.0.0.1:" + graph.getAddress().getPort();
         graphMs = directGraphMs(URI.create(graphUrl + "/v1.0/me/messages"));
         String java = ProcessHandle.current().info().command().orElse("java");
+        if (redis) {
+            System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d sequential calls for one client; %d clients for %d s; %d cores%n%n",
+                    GRAPH_LATENCY_MS, graphMs, single, clients, seconds, Runtime.getRuntime().availableProcessors());
+            Replicas.bench(java, jar, jvmOptions, graphUrl, replicaCounts, redisServer, nginxBinary, clients, seconds, single);
+            graph.stop(0);
+            return;
+        }
 
         List<Subject> subjects = new ArrayList<>();
         int ours = freePort();
@@ -210,9 +234,21 @@ public class HttpLoadBench {
         private final URI mcp;
         private final AtomicInteger ids = new AtomicInteger();
         private String sessionId;
+        private String bearer = API_KEY;
+
+        /** A session that authenticates with {@code bearer} (an OAuth access token) instead of the API key. */
+        Session(URI mcp, String bearer) throws Exception {
+            this.mcp = mcp;
+            this.bearer = bearer;
+            initialize();
+        }
 
         Session(URI mcp) throws Exception {
             this.mcp = mcp;
+            initialize();
+        }
+
+        private void initialize() throws Exception {
             HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
                     + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
             check(r, "\"protocolVersion\"");
@@ -234,7 +270,7 @@ public class HttpLoadBench {
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, text/event-stream")
                     .header("MCP-Protocol-Version", "2025-06-18")
-                    .header("Authorization", "Bearer " + API_KEY)
+                    .header("Authorization", "Bearer " + bearer)
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             if (sessionId != null) {
                 b.header("Mcp-Session-Id", sessionId);
@@ -352,5 +388,486 @@ public class HttpLoadBench {
         }
         return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
                 .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    }
+
+    /**
+     * {@code --redis}: replicas sharing a redis-server behind nginx, a user signed in through the OAuth front
+     * door at a fake Entra, MCP clients calling with that user's bearer.
+     */
+    static final class Replicas {
+
+        static final String CLIENT_ID = "22222222-2222-2222-2222-222222222222";
+        static final String CLIENT_SECRET = "bench-client-secret";
+        static final String TENANT = "33333333-3333-3333-3333-333333333333";
+        static final String CLIENT_REDIRECT = "http://127.0.0.1:5555/callback";
+
+        record Row(int replicas, Result result, double serverCpuMsPerCall, double redisCpuMsPerCall,
+                double nginxCpuMsPerCall, double redisCommandsPerCall) {
+        }
+
+        static void bench(String javaCommand, String jar, String jvmOptions, String graphUrl, int[] counts, String redisServer,
+                String nginx, int clients, int seconds, int single) throws Exception {
+            Path dir = Files.createTempDirectory("ms365-bench-redis");
+            FakeEntra entra = FakeEntra.start(dir);
+            List<Row> rows = new ArrayList<>();
+            try {
+                // For comparison: one replica in single-user mode (static Graph token, API key), no Redis, same nginx.
+                rows.add(run(0, javaCommand, jar, jvmOptions, graphUrl, redisServer, nginx, entra, dir.resolve("run-single-user"),
+                        clients, seconds, single));
+                for (int n : counts) {
+                    rows.add(run(n, javaCommand, jar, jvmOptions, graphUrl, redisServer, nginx, entra, dir.resolve("run-" + n),
+                            clients, seconds, single));
+                }
+            } finally {
+                entra.server.stop(0);
+            }
+            System.out.printf("%nEvery call: bearer → Redis (access token, grant, user epoch, the user's encrypted MSAL cache) → Graph; "
+                    + "one signed-in user; rate limits off; nginx round robin in front%n");
+            System.out.printf("%-30s %22s %9s %22s %7s %10s %10s %10s %14s%n", "ms365-mcp + Redis", "1 client added p50/p99",
+                    "calls/s", clients + " clients added p50/p99", "errors", "server CPU", "redis CPU", "nginx CPU",
+                    "Redis cmds/call");
+            for (Row r : rows) {
+                Result x = r.result();
+                System.out.printf("%-30s %9.2f / %7.2f ms %9.0f %9.1f / %7.1f ms %7d %7.2f ms %7.2f ms %7.2f ms %14.1f%n",
+                        r.replicas() == 0 ? "1, single-user, no Redis" : r.replicas() + (r.replicas() == 1 ? " replica" : " replicas"),
+                        x.singleP50(), x.singleP99(),
+                        x.callsPerSecond(), x.loadP50(), x.loadP99(), x.errors(), r.serverCpuMsPerCall(),
+                        r.redisCpuMsPerCall(), r.nginxCpuMsPerCall(), r.redisCommandsPerCall());
+            }
+            System.out.println("(CPU: ms per tool call during the load phase; server = all replicas together)");
+        }
+
+        /** {@code n} replicas with Redis and the OAuth front door; {@code n == 0}: one single-user replica, no Redis. */
+        static Row run(int n, String javaCommand, String jar, String jvmOptions, String graphUrl, String redisServer, String nginx,
+                FakeEntra entra, Path dir, int clients, int seconds, int single) throws Exception {
+            Files.createDirectories(dir);
+            boolean singleUser = n == 0;
+            n = Math.max(1, n);
+            List<Process> processes = new ArrayList<>();
+            try {
+                int redisPort = freePort();
+                Process redis = new ProcessBuilder(redisServer, "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                        "--dir", dir.toString(), "--save", "", "--appendonly", "no")
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+                processes.add(redis);
+                awaitRedis(redisPort, redis);
+                int proxyPort = freePort();
+                URI base = URI.create("http://127.0.0.1:" + proxyPort);
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                String stateKey = java.util.Base64.getEncoder().encodeToString(key);
+                List<Process> replicas = new ArrayList<>();
+                List<Integer> ports = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int port = freePort();
+                    List<String> command = new ArrayList<>(List.of(javaCommand));
+                    command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+                    command.addAll(List.of("-Djavax.net.ssl.trustStore=" + entra.keyStore(),
+                            "-Djavax.net.ssl.trustStorePassword=" + FakeEntra.PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12",
+                            "-jar", jar, "--http", "127.0.0.1:" + port));
+                    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("replica-" + i + ".log").toFile());
+                    pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_") || k.equals("JAVA_TOOL_OPTIONS"));
+                    pb.environment().putAll(Map.of("MS365_MCP_CLIENT_ID", CLIENT_ID, "MS365_MCP_CLIENT_SECRET", CLIENT_SECRET,
+                            "MS365_MCP_TENANT_ID", TENANT, "MS365_MCP_AUTHORITY_URL", entra.authority(),
+                            "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_PUBLIC_URL", base.toString(),
+                            "MS365_MCP_REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0", "MS365_MCP_STATE_KEY", stateKey,
+                            "MS365_MCP_DATA_DIR", dir.resolve("data-" + i).toString(), "MS365_MCP_RATE_LIMIT_DISABLED", "true"));
+                    if (singleUser) {
+                        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
+                        pb.environment().putAll(Map.of("MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
+                                "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_DATA_DIR", dir.resolve("data-" + i).toString(),
+                                "MS365_MCP_RATE_LIMIT_DISABLED", "true"));
+                    }
+                    pb.environment().put("LOG_LEVEL", "warn");
+                    Process p = pb.start();
+                    processes.add(p);
+                    replicas.add(p);
+                    ports.add(port);
+                }
+                for (int i = 0; i < n; i++) {
+                    awaitUp(URI.create("http://127.0.0.1:" + ports.get(i) + "/readyz"), replicas.get(i));
+                }
+                Process proxy = startNginx(nginx, dir.resolve("nginx"), proxyPort, ports);
+                processes.add(proxy);
+                awaitUp(URI.create(base + "/readyz"), proxy);
+
+                String bearer = singleUser ? API_KEY : signIn(base, entra);
+                URI mcp = URI.create(base + "/mcp");
+                Session warm = new Session(mcp, bearer);
+                for (int i = 0; i < 100 * n; i++) {
+                    warm.call();
+                }
+                double[] one = new double[single];
+                Session solo = new Session(mcp, bearer);
+                for (int i = 0; i < single; i++) {
+                    long t = System.nanoTime();
+                    solo.call();
+                    one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
+                }
+                Arrays.sort(one);
+                List<Session> sessions = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    sessions.add(new Session(mcp, bearer));
+                }
+                // Warm-up under load, as long per replica as the single-server run's 2 s: each JVM compiles its hot code
+                // from its own share of the calls.
+                load(sessions, Duration.ofSeconds(2L * n), new ConcurrentLinkedQueue<>(), new AtomicLong());
+                long serverBefore = cpuTicks(replicas);
+                long redisBefore = cpuTicks(List.of(redis));
+                long nginxBefore = cpuTicks(List.of(proxy));
+                long commandsBefore = redisCommands(redisPort);
+                ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+                AtomicLong errors = new AtomicLong();
+                long start = System.nanoTime();
+                long calls = load(sessions, Duration.ofSeconds(seconds), latencies, errors);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                double msPerTick = 1000.0 / CLOCK_TICKS;
+                double serverCpu = (cpuTicks(replicas) - serverBefore) * msPerTick / calls;
+                double redisCpu = (cpuTicks(List.of(redis)) - redisBefore) * msPerTick / calls;
+                double nginxCpu = (cpuTicks(List.of(proxy)) - nginxBefore) * msPerTick / calls;
+                double commandsPerCall = (double) (redisCommands(redisPort) - commandsBefore) / calls;
+                double[] all = latencies.stream().mapToDouble(d -> d - graphMs).sorted().toArray();
+                long rss = 0;
+                for (Process p : replicas) {
+                    rss += peakRssKb(p.pid());
+                }
+                return new Row(singleUser ? 0 : n, new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99),
+                        errors.get(), calls, rss), serverCpu, redisCpu, nginxCpu, commandsPerCall);
+            } finally {
+                for (Process p : processes.reversed()) {
+                    p.descendants().forEach(ProcessHandle::destroy);
+                    p.destroy();
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                }
+            }
+        }
+
+        /** USER_HZ on Linux (getconf CLK_TCK): /proc/<pid>/stat counts CPU time in these. */
+        static final int CLOCK_TICKS = 100;
+
+        /** utime + stime of the processes and their descendants (nginx's worker), in clock ticks. */
+        static long cpuTicks(List<Process> processes) throws IOException {
+            long ticks = 0;
+            for (Process p : processes) {
+                ticks += cpuTicks(p.pid());
+                for (ProcessHandle child : p.descendants().toList()) {
+                    ticks += cpuTicks(child.pid());
+                }
+            }
+            return ticks;
+        }
+
+        static long cpuTicks(long pid) throws IOException {
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            if (!Files.exists(stat)) {
+                return 0;
+            }
+            String text = Files.readString(stat);
+            // Fields after the command (which may hold spaces) start after the last ')'; utime and stime are 14 and 15.
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+
+        static void awaitRedis(int port, Process redis) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (!redis.isAlive()) {
+                    throw new IOException("redis-server exited with status " + redis.exitValue());
+                }
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    byte[] answer = new byte[7];
+                    if (s.getInputStream().readNBytes(answer, 0, 7) == 7 && new String(answer, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new IOException("redis-server did not answer PING within 30 s");
+        }
+
+        /** Commands Redis has run (INFO commandstats, INFO itself left out): proves calls went through Redis. */
+        static long redisCommands(int port) throws IOException {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                int length = Integer.parseInt(in.readLine().substring(1));
+                char[] body = new char[length];
+                int read = 0;
+                while (read < length) {
+                    int n = in.read(body, read, length - read);
+                    if (n < 0) {
+                        break;
+                    }
+                    read += n;
+                }
+                long commands = 0;
+                for (String line : new String(body, 0, read).split("\r?\n")) {
+                    if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+                        commands += Long.parseLong(line.replaceAll(".*:calls=(\\d+),.*", "$1"));
+                    }
+                }
+                return commands;
+            }
+        }
+
+        /** nginx round robin over the replicas, no buffering, its files in {@code home}. */
+        static Process startNginx(String binary, Path home, int port, List<Integer> replicaPorts) throws IOException {
+            Files.createDirectories(home);
+            StringBuilder upstream = new StringBuilder();
+            for (int p : replicaPorts) {
+                upstream.append("    server 127.0.0.1:").append(p).append(";\n");
+            }
+            String conf = """
+                    daemon off;
+                    worker_processes 1;
+                    pid %1$s/nginx.pid;
+                    error_log %1$s/error.log warn;
+                    events { worker_connections 1024; }
+                    http {
+                      access_log off;
+                      client_body_temp_path %1$s/body;
+                      proxy_temp_path %1$s/proxy;
+                      fastcgi_temp_path %1$s/fastcgi;
+                      uwsgi_temp_path %1$s/uwsgi;
+                      scgi_temp_path %1$s/scgi;
+                      upstream replicas {
+                    %2$s    keepalive 128;
+                      }
+                      server {
+                        listen 127.0.0.1:%3$d;
+                        location / {
+                          proxy_pass http://replicas;
+                          proxy_http_version 1.1;
+                          proxy_set_header Host $http_host;
+                          proxy_set_header Connection "";
+                          proxy_buffering off;
+                          proxy_read_timeout 60s;
+                        }
+                      }
+                    }
+                    """.formatted(home, upstream, port);
+            Files.writeString(home.resolve("nginx.conf"), conf);
+            return new ProcessBuilder(binary, "-e", home.resolve("error.log").toString(), "-p", home.toString(),
+                    "-c", home.resolve("nginx.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(home.resolve("stdout.log").toFile()).start();
+        }
+
+        /**
+         * The OAuth front door as a client and its user's browser would go through it: dynamic registration,
+         * authorize and consent, the Entra sign-in (the fake answers the authorize URL with a code at once),
+         * the form_post callback, and the code redeemed with PKCE. Returns the access token.
+         */
+        static String signIn(URI base, FakeEntra entra) throws Exception {
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                    .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> registered = send(browser, HttpRequest.newBuilder(URI.create(base + "/register"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
+                            {"client_name":"bench","redirect_uris":["%s"],"token_endpoint_auth_method":"none",
+                             "grant_types":["authorization_code","refresh_token"],"response_types":["code"]}"""
+                            .formatted(CLIENT_REDIRECT))), 201);
+            String clientId = field(registered.body(), "client_id");
+            String verifier = random();
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            Map<String, String> q = new java.util.LinkedHashMap<>();
+            q.put("response_type", "code");
+            q.put("client_id", clientId);
+            q.put("redirect_uri", CLIENT_REDIRECT);
+            q.put("code_challenge", challenge);
+            q.put("code_challenge_method", "S256");
+            q.put("state", "bench-state");
+            q.put("resource", base + "/mcp");
+            q.put("scope", "ms365");
+            HttpResponse<String> page = send(browser, HttpRequest.newBuilder(URI.create(base + "/authorize?" + form(q))), 200);
+            Map<String, String> consent = new java.util.HashMap<>();
+            java.util.regex.Matcher hidden = java.util.regex.Pattern.compile("name=\"(transaction|csrf)\" value=\"([^\"]+)\"")
+                    .matcher(page.body());
+            while (hidden.find()) {
+                consent.put(hidden.group(1), hidden.group(2));
+            }
+            consent.put("decision", "approve");
+            HttpResponse<String> approved = send(browser, post(URI.create(base + "/authorize"), consent), 303);
+            URI entraAuthorize = URI.create(approved.headers().firstValue("Location").orElseThrow());
+            Map<String, String> signIn = query(entraAuthorize);
+            String code = entra.issueCode(signIn.get("nonce"));
+            HttpResponse<String> back = send(browser, post(URI.create(signIn.get("redirect_uri")),
+                    Map.of("code", code, "state", signIn.get("state"))), 303);
+            Map<String, String> answer = query(URI.create(back.headers().firstValue("Location").orElseThrow()));
+            HttpResponse<String> redeemed = send(browser, post(URI.create(base + "/token"), Map.of("grant_type",
+                    "authorization_code", "code", answer.get("code"), "redirect_uri", CLIENT_REDIRECT, "client_id", clientId,
+                    "code_verifier", verifier, "resource", base + "/mcp")), 200);
+            return field(redeemed.body(), "access_token");
+        }
+
+        static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request, int expected) throws Exception {
+            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != expected) {
+                throw new IOException(request.build().uri().getPath() + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            return r;
+        }
+
+        static HttpRequest.Builder post(URI uri, Map<String, String> fields) {
+            return HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(fields)));
+        }
+
+        static String form(Map<String, String> fields) {
+            StringBuilder b = new StringBuilder();
+            fields.forEach((k, v) -> b.append(b.isEmpty() ? "" : "&").append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
+                    .append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+            return b.toString();
+        }
+
+        static Map<String, String> query(URI uri) {
+            Map<String, String> q = new java.util.HashMap<>();
+            for (String pair : uri.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                q.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            return q;
+        }
+
+        /** A string field of a flat JSON object (the few answers read here are that simple). */
+        static String field(String json, String name) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+            if (!m.find()) {
+                throw new IllegalStateException("no " + name + " in " + json);
+            }
+            return m.group(1);
+        }
+
+        static String random() {
+            byte[] b = new byte[32];
+            new java.security.SecureRandom().nextBytes(b);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        }
+    }
+
+    /**
+     * Just enough of Entra for the OAuth front door's sign-in and msal4j's token requests, over https (msal4j
+     * insists) with a self-signed certificate made by keytool: authorization codes handed out by
+     * {@link #issueCode} (the bench plays the browser), and a token endpoint answering the code and refresh
+     * grants with a day-long access token, an id token carrying the nonce, and client_info.
+     */
+    static final class FakeEntra {
+
+        static final String PASSWORD = "bench-store";
+        static final String USER_OID = "44444444-4444-4444-4444-444444444444";
+
+        final com.sun.net.httpserver.HttpsServer server;
+        private final Path keyStore;
+        private final Map<String, String> codes = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private FakeEntra(com.sun.net.httpserver.HttpsServer server, Path keyStore) {
+            this.server = server;
+            this.keyStore = keyStore;
+        }
+
+        static FakeEntra start(Path dir) throws Exception {
+            Path store = dir.resolve("entra.p12");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "entra", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                    "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool failed: " + Files.readString(dir.resolve("keytool.log")));
+            }
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+            com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 64);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            FakeEntra entra = new FakeEntra(server, store);
+            server.createContext("/", entra::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return entra;
+        }
+
+        Path keyStore() {
+            return keyStore;
+        }
+
+        String authority() {
+            return "https://localhost:" + server.getAddress().getPort();
+        }
+
+        /** A code for the sign-in whose authorize request carried {@code nonce}. */
+        String issueCode(String nonce) {
+            String code = "code-" + Replicas.random();
+            codes.put(code, nonce == null ? "" : nonce);
+            return code;
+        }
+
+        private void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().endsWith("/oauth2/v2.0/token")) {
+                    answer(exchange, 404, "{\"error\":\"not_found\"}");
+                    return;
+                }
+                Map<String, String> form = new java.util.HashMap<>();
+                for (String pair : body.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        form.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+                String nonce = null;
+                if ("authorization_code".equals(form.get("grant_type"))) {
+                    nonce = codes.remove(form.getOrDefault("code", ""));
+                    if (nonce == null) {
+                        answer(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70008: unknown code\"}");
+                        return;
+                    }
+                } else if (!"refresh_token".equals(form.get("grant_type"))) {
+                    answer(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+                    return;
+                }
+                answer(exchange, 200, tokens(form.getOrDefault("scope", ""), nonce));
+            }
+        }
+
+        private String tokens(String scope, String nonce) {
+            long now = System.currentTimeMillis() / 1000;
+            String granted = String.join(" ", Arrays.stream(scope.split("\\s+")).filter(s -> !s.equals("offline_access")).toList());
+            String idClaims = "{\"aud\":\"" + Replicas.CLIENT_ID + "\",\"iss\":\"" + authority() + "/" + Replicas.TENANT
+                    + "/v2.0\",\"iat\":" + now + ",\"nbf\":" + now + ",\"exp\":" + (now + 3600) + ",\"name\":\"Bench User\","
+                    + "\"preferred_username\":\"bench@contoso.example\",\"oid\":\"" + USER_OID + "\",\"sub\":\"" + USER_OID
+                    + "\",\"tid\":\"" + Replicas.TENANT + "\",\"ver\":\"2.0\"" + (nonce == null || nonce.isEmpty() ? "" : ",\"nonce\":\"" + nonce + "\"") + "}";
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            // The id token's signature is not checked by its receiver (straight from the token endpoint over TLS).
+            String idToken = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64.encodeToString(idClaims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString("bench".getBytes(StandardCharsets.UTF_8));
+            String clientInfo = b64.encodeToString(("{\"uid\":\"" + USER_OID + "\",\"utid\":\"" + Replicas.TENANT + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            return "{\"token_type\":\"Bearer\",\"scope\":\"" + granted + "\",\"expires_in\":86400,\"ext_expires_in\":86400,"
+                    + "\"access_token\":\"graph-at-" + Replicas.random() + "\",\"refresh_token\":\"rt-" + Replicas.random()
+                    + "\",\"id_token\":\"" + idToken + "\",\"client_info\":\"" + clientInfo + "\"}";
+        }
+
+        private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
     }
 }

@@ -1,26 +1,23 @@
 package dev.ms365mcp.http;
 
+import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.auth.TokenProviders;
 import dev.ms365mcp.auth.cache.KeyFile;
 import dev.ms365mcp.auth.web.EntraSignIn;
 import dev.ms365mcp.auth.web.PerUserTokenProvider;
 import dev.ms365mcp.auth.web.UserTokenCaches;
+import dev.ms365mcp.http.HttpSettings.AuthMode;
 import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
 import dev.ms365mcp.http.entra.StoredUserCaches;
+import dev.ms365mcp.http.metrics.ServerMetrics;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.oauth.OAuthSettings;
-import java.time.Clock;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import dev.ms365mcp.auth.AuthSettings;
-import dev.ms365mcp.auth.TokenProvider;
-import dev.ms365mcp.auth.TokenProviders;
-import dev.ms365mcp.http.HttpSettings.AuthMode;
 import dev.ms365mcp.http.security.ApiKeyVerifier;
 import dev.ms365mcp.http.security.LegacyPassthrough;
-import dev.ms365mcp.http.security.OnBehalfOfAuthentication;
-import dev.ms365mcp.http.security.McpAuthentication;
 import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
+import dev.ms365mcp.http.security.McpAuthentication;
+import dev.ms365mcp.http.security.OnBehalfOfAuthentication;
 import dev.ms365mcp.http.state.EmbeddedStateStore;
 import dev.ms365mcp.http.state.RedisStateStore;
 import dev.ms365mcp.http.state.StateStore;
@@ -30,17 +27,21 @@ import dev.ms365mcp.launcher.DotEnv;
 import dev.ms365mcp.launcher.ToolFlags;
 import dev.ms365mcp.launcher.Version;
 import dev.ms365mcp.tools.Ms365Tools;
-import dev.ms365mcp.tools.safety.SafetySettings;
 import dev.ms365mcp.tools.ToolSettings;
+import dev.ms365mcp.tools.safety.SafetySettings;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The server teams host: Microsoft 365 tools over MCP Streamable HTTP. Reads flags and environment into
@@ -146,6 +147,7 @@ public final class HttpMain implements Callable<Integer> {
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
                 .accountArgument(!settings.auth().multiUser())
+                .graphObserver(ServerMetrics.GRAPH)
                 // audit.log defaults to the data dir; MS365_MCP_AUDIT_LOG=stream sends it to the log stream instead
                 .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
@@ -200,7 +202,7 @@ public final class HttpMain implements Callable<Integer> {
                 if (s != null) {
                     s.revokeUser(userKey);
                 }
-            }, null);
+            }, null, ServerMetrics.ENTRA_TOKENS);
             return new FrontDoor(settings, auth, store, caches, server, tokens);
         }
 
@@ -224,7 +226,7 @@ public final class HttpMain implements Callable<Integer> {
     /** The tool set's token source in modes without the front door: the server's own login, or none (request-bound). */
     static TokenProvider tokenProvider(AuthMode mode, AuthSettings auth) {
         return switch (mode) {
-            case TRUST_PROXY, SINGLE_USER -> TokenProviders.fromSettings(auth);
+            case TRUST_PROXY, SINGLE_USER -> TokenProviders.fromSettings(auth, null, ServerMetrics.ENTRA_TOKENS);
             // Request-bound modes carry their token source in each request's context; this one is never asked.
             case LEGACY_PASSTHROUGH, OBO, OAUTH -> request -> {
                 throw new dev.ms365mcp.auth.AuthException("This request carries no credential to get a Graph token with.");
@@ -242,7 +244,7 @@ public final class HttpMain implements Callable<Integer> {
             case TRUST_PROXY -> new McpAuthentication(null, null, null, settings.proxyUserHeader(), true);
             case LEGACY_PASSTHROUGH -> new McpAuthentication(LegacyPassthrough.verifier(), LegacyPassthrough::tokensFor,
                     new BearerChallenge(null, null), null, true);
-            case OBO -> OnBehalfOfAuthentication.of(auth);
+            case OBO -> OnBehalfOfAuthentication.of(auth, ServerMetrics.ENTRA_TOKENS);
             case OAUTH -> throw new IllegalStateException("the OAuth front door is wired by FrontDoor");
         };
     }

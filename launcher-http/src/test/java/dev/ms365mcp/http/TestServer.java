@@ -46,6 +46,7 @@ public final class TestServer implements AutoCloseable {
         McpFeatures features = b.features != null ? b.features : McpFeatures.of(Ms365Tools.builder()
                 .settings(b.tools.apply(ToolSettings.defaults().toBuilder().orgMode(true)).build())
                 .tokenProvider(b.tokens).graphRoot(URI.create(graph.url())).accountArgument(!b.auth.multiUser())
+                .graphObserver(dev.ms365mcp.http.metrics.ServerMetrics.GRAPH)
                 .build());
         server = new JettyServer(settings, features, b.auth, store, null, "test");
         server.start();

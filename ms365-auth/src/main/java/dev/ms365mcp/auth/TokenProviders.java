@@ -35,6 +35,11 @@ public final class TokenProviders {
      *                   routes to a fake.
      */
     public static TokenProvider fromSettings(AuthSettings settings, IHttpClient httpClient) {
+        return fromSettings(settings, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each token request of the MSAL public client ended (metrics) */
+    public static TokenProvider fromSettings(AuthSettings settings, IHttpClient httpClient, TokenObserver observer) {
         if (settings.oauthToken() != null) {
             return new StaticTokenProvider(settings.oauthToken());
         }
@@ -42,7 +47,7 @@ public final class TokenProviders {
             return new AppOnlyTokenProvider(settings, httpClient);
         }
         if (settings.clientId() != null) {
-            return new MsalTokenProvider(settings, httpClient);
+            return new MsalTokenProvider(settings, httpClient, observer);
         }
         return new LoginRequiredTokenProvider(REGISTER_APP_HOWTO);
     }

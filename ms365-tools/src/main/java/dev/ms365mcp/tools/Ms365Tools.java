@@ -106,7 +106,8 @@ public final class Ms365Tools {
         this.offered = selected;
         this.safety = new SafetyGate(b.safety, b.catalog.tools());
         this.executor = new ToolExecutor(b.settings, tokens,
-                new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph()), b.localTools, b.catalog.tools(),
+                new GraphClient(b.graphRoot, b.settings.maxRetries(), b.settings.graph(), b.graphObserver), b.localTools,
+                b.catalog.tools(),
                 safety, b.downloadFolder);
         this.allowPagination = b.settings.allowPagination();
         this.executor.accountArgument(b.accountArgument);
@@ -394,6 +395,7 @@ public final class Ms365Tools {
         private AccountManager accounts;
         private SafetySettings safety = SafetySettings.off();
         private boolean accountArgument = true;
+        private dev.ms365mcp.tools.graph.GraphCallObserver graphObserver = dev.ms365mcp.tools.graph.GraphCallObserver.NONE;
         private java.nio.file.Path downloadFolder = dev.ms365mcp.tools.execution.ToolExecutor.defaultDownloadFolder();
 
         private Builder() {
@@ -452,6 +454,12 @@ public final class Ms365Tools {
          */
         public Builder downloadFolder(java.nio.file.Path folder) {
             this.downloadFolder = Objects.requireNonNull(folder);
+            return this;
+        }
+
+        /** Hears every Graph exchange (tool, method, status, duration, throttling, retry), e.g. for metrics. */
+        public Builder graphObserver(dev.ms365mcp.tools.graph.GraphCallObserver observer) {
+            this.graphObserver = Objects.requireNonNull(observer);
             return this;
         }
 

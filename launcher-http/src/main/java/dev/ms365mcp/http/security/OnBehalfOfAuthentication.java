@@ -2,6 +2,7 @@ package dev.ms365mcp.http.security;
 
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.errors.EntraErrors;
@@ -57,13 +58,16 @@ public final class OnBehalfOfAuthentication {
         this.exchange = exchange;
     }
 
-    /** The server's app registration validates callers' tokens and exchanges them with Entra. */
-    public static McpAuthentication of(AuthSettings auth) {
+    /**
+     * The server's app registration validates callers' tokens and exchanges them with Entra; {@code observer}
+     * is told of each exchange.
+     */
+    public static McpAuthentication of(AuthSettings auth, TokenObserver observer) {
         if (auth.clientId() == null || !auth.hasClientCredential()) {
             throw new IllegalArgumentException("--obo exchanges callers' tokens as this server's app registration: set "
                     + "MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and MS365_MCP_CLIENT_SECRET (or a certificate)");
         }
-        return new OnBehalfOfAuthentication(new EntraAccessTokenValidator(auth), new OnBehalfOfTokenProvider(auth, null))
+        return new OnBehalfOfAuthentication(new EntraAccessTokenValidator(auth), new OnBehalfOfTokenProvider(auth, null, observer))
                 .authentication("api://" + auth.clientId() + "/.default");
     }
 

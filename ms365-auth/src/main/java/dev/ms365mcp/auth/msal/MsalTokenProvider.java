@@ -22,6 +22,7 @@ import dev.ms365mcp.auth.DeviceCodeLogin;
 import dev.ms365mcp.auth.ExpectedAccount;
 import dev.ms365mcp.auth.GraphScopes;
 import dev.ms365mcp.auth.LoginStatus;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.cache.EncryptedTokenCache;
@@ -82,12 +83,18 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     private final IHttpClient httpClient;
     private final EncryptedTokenCache cache;
     private final SelectedAccountStore selection;
+    private final TokenObserver observer;
 
     /**
      * @param settings   needs a client id; authority, tenant, cache paths and key, scopes come from it too
      * @param httpClient how MSAL talks to Entra; {@code null} for msal4j's default (tests route it to a fake)
      */
     public MsalTokenProvider(AuthSettings settings, IHttpClient httpClient) {
+        this(settings, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each token request ended (metrics) */
+    public MsalTokenProvider(AuthSettings settings, IHttpClient httpClient, TokenObserver observer) {
         if (settings.clientId() == null) {
             throw new IllegalArgumentException("MsalTokenProvider needs MS365_MCP_CLIENT_ID");
         }
@@ -95,6 +102,7 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
         this.httpClient = httpClient;
         this.cache = EncryptedTokenCache.open(settings.tokenCachePath(), settings.cacheKey(), settings.authCacheCommand());
         this.selection = new SelectedAccountStore(settings.selectedAccountPath());
+        this.observer = observer == null ? TokenObserver.NONE : observer;
     }
 
     public EncryptedTokenCache cache() {
@@ -107,7 +115,15 @@ public final class MsalTokenProvider implements TokenProvider, AccountManager {
     public AccessToken token(TokenRequest request) {
         Set<String> scopes = graphScopes(request.scopes());
         checkAllowed(scopes);
-        IAuthenticationResult result = acquireSilently(scopes, request.account()).result();
+        long start = System.nanoTime();
+        IAuthenticationResult result;
+        try {
+            result = acquireSilently(scopes, request.account()).result();
+        } catch (RuntimeException e) {
+            observer.acquired(TokenObserver.Outcome.ofFailure(e), System.nanoTime() - start);
+            throw e;
+        }
+        observer.acquired(TokenObserver.Outcome.of(result), System.nanoTime() - start);
         return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
     }
 

@@ -3,11 +3,14 @@ package dev.ms365mcp.auth.obo;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
+import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
 import com.microsoft.aad.msal4j.OnBehalfOfParameters;
 import com.microsoft.aad.msal4j.UserAssertion;
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.app.ConfidentialClients;
@@ -35,14 +38,41 @@ public final class OnBehalfOfTokenProvider {
             + "MCP client.";
 
     private final ConfidentialClientApplication app;
+    private final TokenObserver observer;
 
     public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient) {
+        this(settings, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each exchange ended: MSAL's cache, Entra, or a failure (metrics) */
+    public OnBehalfOfTokenProvider(AuthSettings settings, IHttpClient httpClient, TokenObserver observer) {
         if (settings.clientId() == null || !settings.hasClientCredential()) {
             throw new IllegalArgumentException("On-behalf-of needs MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
                     + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
         }
-        this.app = ConfidentialClients.build(settings, httpClient);
+        this.app = ConfidentialClients.builder(settings, httpClient).setTokenCacheAccessAspect(WRITES).build();
+        this.observer = observer == null ? TokenObserver.NONE : observer;
     }
+
+    /**
+     * Whether MSAL wrote a token into its cache during this thread's exchange: a token from Entra. (msal4j
+     * marks on-behalf-of results served from its cache as coming from the identity provider, so its result
+     * metadata cannot tell; MSAL runs on the calling thread here.)
+     */
+    private static final ThreadLocal<boolean[]> WROTE = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ITokenCacheAccessAspect WRITES =
+            new ITokenCacheAccessAspect() {
+                @Override
+                public void beforeCacheAccess(ITokenCacheAccessContext context) {
+                }
+
+                @Override
+                public void afterCacheAccess(ITokenCacheAccessContext context) {
+                    if (context.hasCacheChanged()) {
+                        WROTE.get()[0] = true;
+                    }
+                }
+            };
 
     /**
      * Graph tokens for the user who sent {@code userAssertion} (the bearer token of the incoming request).
@@ -63,10 +93,16 @@ public final class OnBehalfOfTokenProvider {
             throw new AuthException("Each HTTP request acts as the user who sent it; the account parameter does not apply.");
         }
         Set<String> scopes = request.scopes().isEmpty() ? Set.of("User.Read") : request.scopes();
+        long start = System.nanoTime();
+        boolean[] wrote = WROTE.get();
+        wrote[0] = false;
         try {
             IAuthenticationResult result = app.acquireToken(OnBehalfOfParameters.builder(scopes, assertion).build()).get();
+            observer.acquired(wrote[0] ? TokenObserver.Outcome.REFRESHED : TokenObserver.Outcome.CACHE,
+                    System.nanoTime() - start);
             return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
         } catch (ExecutionException | RuntimeException e) {
+            observer.acquired(TokenObserver.Outcome.ofFailure(e), System.nanoTime() - start);
             AuthException explained = EntraErrors.toAuthException(e, SIGN_IN_AGAIN);
             if (EntraErrors.needsNewSignIn(e)) {
                 throw new AssertionRejectedException(explained.getMessage(), e);
@@ -74,6 +110,7 @@ public final class OnBehalfOfTokenProvider {
             throw explained;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            observer.acquired(TokenObserver.Outcome.FAILED, System.nanoTime() - start);
             throw new AuthException("Interrupted while getting a token.", e);
         }
     }

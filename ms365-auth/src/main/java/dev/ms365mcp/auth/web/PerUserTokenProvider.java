@@ -4,12 +4,15 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IClientCredential;
+import com.microsoft.aad.msal4j.HttpRequest;
 import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.IHttpResponse;
 import com.microsoft.aad.msal4j.SilentParameters;
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.GraphScopes;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.UserKey;
@@ -25,8 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Graph tokens for the user behind each call of a multi-user server: {@link TokenRequest#principal()}
  * is the user key, whose encrypted MSAL cache ({@link UserTokenCaches}) is loaded into a short-lived
- * confidential client app, refreshed silently, and saved back when it changed — all under that user's
- * lock, so one user's refresh never waits for another's.
+ * confidential client app, refreshed silently, and saved back when its content changed — all under that
+ * user's lock, so one user's refresh never waits for another's. A token still good in the cache is served
+ * without the lock (MSAL cannot reach Entra on that path), so most calls take no lock at all. (MSAL reports a change after every silent
+ * call, even one served from its cache; comparing the serialization skips that write, one store round
+ * trip per tool call.)
  *
  * <p>When only a new interactive sign-in can help (refresh token expired or revoked, MFA or consent
  * required, no stored sign-in), the {@link SignInRequiredListener} hears of it first, so the server can
@@ -44,6 +50,7 @@ public final class PerUserTokenProvider implements TokenProvider {
     private final SignInRequiredListener listener;
     private final IHttpClient httpClient;
     private final IClientCredential credential;
+    private final TokenObserver observer;
 
     /**
      * @param settings   client id, credential, tenant, authority (the same app registration as {@link EntraSignIn})
@@ -53,6 +60,12 @@ public final class PerUserTokenProvider implements TokenProvider {
      */
     public PerUserTokenProvider(AuthSettings settings, UserTokenCaches caches, SignInRequiredListener listener,
                                 IHttpClient httpClient) {
+        this(settings, caches, listener, httpClient, TokenObserver.NONE);
+    }
+
+    /** @param observer hears how each token request ended (metrics) */
+    public PerUserTokenProvider(AuthSettings settings, UserTokenCaches caches, SignInRequiredListener listener,
+                                IHttpClient httpClient, TokenObserver observer) {
         if (settings.clientId() == null || !settings.hasClientCredential()) {
             throw new IllegalArgumentException("Per-user tokens need MS365_MCP_CLIENT_ID and MS365_MCP_CLIENT_SECRET "
                     + "or MS365_MCP_CLIENT_CERTIFICATE_PATH");
@@ -62,6 +75,7 @@ public final class PerUserTokenProvider implements TokenProvider {
         this.listener = listener;
         this.httpClient = httpClient;
         this.credential = ConfidentialClients.credential(settings);
+        this.observer = observer == null ? TokenObserver.NONE : observer;
     }
 
     /** Thrown inside the user's lock, so that the listener runs after it is released. */
@@ -86,15 +100,56 @@ public final class PerUserTokenProvider implements TokenProvider {
                     + "apply on this server.");
         }
         Set<String> scopes = GraphScopes.forCloud(settings.endpoint().cloud(), request.scopes());
+        long start = System.nanoTime();
         try {
-            return caches.locked(userKey, () -> acquire(userKey, scopes));
+            Acquired acquired = fromCacheAlone(userKey, scopes);
+            if (acquired == null) {
+                acquired = caches.locked(userKey, () -> acquire(userKey, scopes, httpClient, true));
+            }
+            observer.acquired(acquired.outcome(), System.nanoTime() - start);
+            return acquired.token();
         } catch (SignInRequired e) {
+            observer.acquired(TokenObserver.Outcome.INTERACTION_REQUIRED, System.nanoTime() - start);
             listener.signInRequired(userKey);
             throw e.error;
+        } catch (RuntimeException e) {
+            observer.acquired(TokenObserver.Outcome.FAILED, System.nanoTime() - start);
+            throw e;
         }
     }
 
-    private AccessToken acquire(String userKey, Set<String> scopes) {
+    private record Acquired(AccessToken token, TokenObserver.Outcome outcome) {
+    }
+
+    /**
+     * The token from the user's cache as it is, without the user's lock: MSAL runs on an HTTP client that
+     * refuses to go out, so it can only answer from the cache and never redeems the refresh token outside
+     * the lock. Null when it would need Entra (or anything else went wrong): the locked path then refreshes,
+     * or finds and reports the problem. A cache hit, most calls, costs one store read and no lock.
+     */
+    private Acquired fromCacheAlone(String userKey, Set<String> scopes) {
+        OfflineHttpClient offline = new OfflineHttpClient();
+        try {
+            Acquired acquired = acquire(userKey, scopes, offline, false);
+            return acquired == null || offline.asked ? null : acquired;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Refuses every request and remembers that MSAL wanted to reach Entra. */
+    private static final class OfflineHttpClient implements IHttpClient {
+        volatile boolean asked;
+
+        @Override
+        public IHttpResponse send(HttpRequest request) throws java.io.IOException {
+            asked = true;
+            throw new java.io.IOException("no network outside the user's lock");
+        }
+    }
+
+    /** @param save false: read only, without the user's lock (null when no access token is left to serve from) */
+    private Acquired acquire(String userKey, Set<String> scopes, IHttpClient http, boolean save) {
         Optional<String> json;
         try {
             json = caches.load(userKey);
@@ -105,7 +160,10 @@ public final class PerUserTokenProvider implements TokenProvider {
             throw new SignInRequired(new AuthException("You are not signed in to Microsoft on this server. " + RECONNECT));
         }
         MsalCacheSnapshot cache = new MsalCacheSnapshot(json.get());
-        ConfidentialClientApplication app = ConfidentialClients.builder(settings, credential, httpClient)
+        if (!save && !cache.hasLiveAccessTokens()) {
+            return null; // only Entra can help: not without the lock
+        }
+        ConfidentialClientApplication app = ConfidentialClients.builder(settings, credential, http)
                 .setTokenCacheAccessAspect(cache).build();
         try {
             IAccount account = app.getAccounts().get().stream()
@@ -119,10 +177,11 @@ public final class PerUserTokenProvider implements TokenProvider {
             // otherwise send the refresh to port 443 of an authority that has another port.
             IAuthenticationResult result = app.acquireTokenSilently(SilentParameters.builder(scopes, account)
                     .authorityUrl(settings.authorityUrl()).build()).get();
-            if (cache.changed()) {
+            if (save && cache.changed()) {
                 caches.save(userKey, cache.json());
             }
-            return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant());
+            return new Acquired(new AccessToken(result.accessToken(), result.expiresOnDate().toInstant()),
+                    TokenObserver.Outcome.of(result));
         } catch (ExecutionException | MalformedURLException | RuntimeException e) {
             if (e instanceof SignInRequired signInRequired) {
                 throw signInRequired;

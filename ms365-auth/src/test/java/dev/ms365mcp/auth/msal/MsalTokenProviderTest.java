@@ -341,4 +341,22 @@ class MsalTokenProviderTest {
         int start = claims.indexOf("\"upn\":\"") + 7;
         return claims.substring(start, claims.indexOf('"', start));
     }
+
+    @Test
+    void eachTokenRequestIsObservedAsCachedRefreshedOrSignInRequired() throws Exception {
+        java.util.List<dev.ms365mcp.auth.TokenObserver.Outcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MsalTokenProvider observed = new MsalTokenProvider(fx.settings(), fx.http, (outcome, nanos) -> outcomes.add(outcome));
+        fx.entra.accessTokenLifetime(Duration.ofSeconds(60)); // inside MSAL's 5-minute margin: the next call refreshes
+        login(observed, "alice@contoso.com");
+        fx.entra.accessTokenLifetime(Duration.ofHours(1));
+        observed.token(TokenRequest.forScopes(MAIL));
+        observed.token(TokenRequest.forScopes(MAIL));
+        fx.entra.accessTokenLifetime(Duration.ofSeconds(60));
+        login(observed, "alice@contoso.com");
+        fx.entra.revokeRefreshTokens("alice@contoso.com");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> observed.token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(dev.ms365mcp.auth.AuthException.class);
+        assertThat(outcomes).containsExactly(dev.ms365mcp.auth.TokenObserver.Outcome.REFRESHED,
+                dev.ms365mcp.auth.TokenObserver.Outcome.CACHE, dev.ms365mcp.auth.TokenObserver.Outcome.INTERACTION_REQUIRED);
+    }
 }

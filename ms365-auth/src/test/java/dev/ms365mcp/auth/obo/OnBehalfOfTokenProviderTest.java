@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.TokenObserver;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.testing.EntraFixture;
 import dev.ms365mcp.testkit.entra.FakeEntra;
 import dev.ms365mcp.testkit.entra.Fault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,5 +110,21 @@ class OnBehalfOfTokenProviderTest {
         assertThatThrownBy(() -> obo.forAssertion(assertion).token(TokenRequest.forScopes(MAIL)))
                 .isInstanceOf(AuthException.class).isNotInstanceOf(AssertionRejectedException.class)
                 .hasMessageContaining("try again");
+    }
+
+    @Test
+    void eachExchangeIsObservedWithWhereItsTokenCameFrom() {
+        List<TokenObserver.Outcome> outcomes = new CopyOnWriteArrayList<>();
+        OnBehalfOfTokenProvider observed = new OnBehalfOfTokenProvider(fx.settings(), fx.portlessHttp,
+                (outcome, nanos) -> outcomes.add(outcome));
+        String assertion = fx.entra.issueUserAssertion("alice@contoso.com", FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        observed.forAssertion(assertion).token(TokenRequest.forScopes(MAIL));
+        observed.forAssertion(assertion).token(TokenRequest.forScopes(MAIL));
+        fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 2, Fault.serverError(503));
+        String bob = fx.entra.issueUserAssertion("bob@contoso.com", FakeEntra.CONFIDENTIAL_CLIENT_ID);
+        assertThatThrownBy(() -> observed.forAssertion(bob).token(TokenRequest.forScopes(MAIL)))
+                .isInstanceOf(AuthException.class);
+        assertThat(outcomes).containsExactly(TokenObserver.Outcome.REFRESHED,
+                TokenObserver.Outcome.CACHE, TokenObserver.Outcome.FAILED);
     }
 }

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.TokenObserver;
+import dev.ms365mcp.auth.TokenObserver.Outcome;
 import dev.ms365mcp.auth.TokenRequest;
 import dev.ms365mcp.auth.testing.EntraFixture;
+import dev.ms365mcp.testkit.entra.FakeEntra;
+import dev.ms365mcp.testkit.entra.Fault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,5 +153,65 @@ class PerUserTokenProviderTest {
         // Without the per-user lock, two calls would redeem the same refresh token.
         assertThat(w.fx.entra.reusedRefreshTokenCount()).isZero();
         assertThat(w.fx.entra.tokenRequests("refresh_token")).hasSize(16);
+    }
+
+    @Test
+    void aCachedTokenIsServedWithoutLockOrWriteAndARefreshIsLockedAndSaved() throws Exception {
+        w.fx.entra.accessTokenLifetime(Duration.ofMinutes(1)); // below MSAL's 5 min margin: the next call refreshes
+        SignedInUser alice = w.signInAs(w.signIn(), "alice@contoso.com");
+        AtomicInteger saves = new AtomicInteger();
+        AtomicInteger locks = new AtomicInteger();
+        UserCacheStore counting = new UserCacheStore() {
+            @Override public java.util.Optional<byte[]> load(String userKey) { return w.store.load(userKey); }
+            @Override public void save(String userKey, byte[] blob) { saves.incrementAndGet(); w.store.save(userKey, blob); }
+            @Override public void delete(String userKey) { w.store.delete(userKey); }
+            @Override public <T> T locked(String userKey, Supplier<T> work) {
+                locks.incrementAndGet();
+                return w.store.locked(userKey, work);
+            }
+        };
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        List<Long> durations = new CopyOnWriteArrayList<>();
+        TokenObserver observer = (outcome, nanos) -> {
+            outcomes.add(outcome);
+            durations.add(nanos);
+        };
+        PerUserTokenProvider observed = new PerUserTokenProvider(w.fx.settings(), new UserTokenCaches(counting, w.key),
+                signInRequired::add, w.fx.http, observer);
+
+        observed.token(as(alice.userKey()));
+        assertThat(saves).as("a refresh rotates the refresh token: saved").hasValue(1);
+        assertThat(locks).as("a refresh happens under the user's lock").hasValue(1);
+        w.fx.entra.accessTokenLifetime(Duration.ofHours(1));
+        observed.token(as(alice.userKey()));
+        assertThat(saves).hasValue(2);
+        int refreshes = w.fx.entra.tokenRequests("refresh_token").size();
+        for (int i = 0; i < 3; i++) {
+            assertThat(EntraFixture.claims(observed.token(as(alice.userKey())).value())).contains("alice@contoso.com");
+        }
+        assertThat(w.fx.entra.tokenRequests("refresh_token")).hasSize(refreshes);
+        assertThat(saves).as("served from the cache: nothing to write back").hasValue(2);
+        assertThat(locks).as("served from the cache: no lock taken").hasValue(2);
+        assertThat(outcomes).containsExactly(Outcome.REFRESHED, Outcome.REFRESHED, Outcome.CACHE, Outcome.CACHE,
+                Outcome.CACHE);
+        assertThat(durations).allMatch(n -> n > 0);
+    }
+
+    @Test
+    void failuresAreObservedAsFailedOrInteractionRequired() throws Exception {
+        w.fx.entra.accessTokenLifetime(Duration.ofMinutes(1));
+        SignedInUser alice = w.signInAs(w.signIn(), "alice@contoso.com");
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        PerUserTokenProvider observed = new PerUserTokenProvider(w.fx.settings(), w.caches, signInRequired::add,
+                w.fx.http, (outcome, nanos) -> outcomes.add(outcome));
+
+        w.fx.entra.failNext(FakeEntra.Endpoint.TOKEN, 2, Fault.serverError(503)); // msal4j retries a 5xx once
+        assertThatThrownBy(() -> observed.token(as(alice.userKey()))).isInstanceOf(AuthException.class);
+        assertThat(signInRequired).isEmpty();
+        w.fx.entra.revokeRefreshTokens("alice@contoso.com");
+        assertThatThrownBy(() -> observed.token(as(alice.userKey()))).isInstanceOf(AuthException.class);
+        assertThatThrownBy(() -> observed.token(as("nobody-signed-in"))).isInstanceOf(AuthException.class);
+
+        assertThat(outcomes).containsExactly(Outcome.FAILED, Outcome.INTERACTION_REQUIRED, Outcome.INTERACTION_REQUIRED);
     }
 }

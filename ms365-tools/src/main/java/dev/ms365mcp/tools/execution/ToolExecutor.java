@@ -124,7 +124,7 @@ public final class ToolExecutor {
      */
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments, CallContext context) {
         try {
-            return new CallScope(context.principal(), context.cancellation()).run(() -> run(tool, arguments, context));
+            return new CallScope(context.principal(), context.cancellation(), tool.name()).run(() -> run(tool, arguments, context));
         } catch (Throwable t) {
             return failed(tool, t);
         }

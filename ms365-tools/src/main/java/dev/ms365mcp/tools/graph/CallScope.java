@@ -10,14 +10,19 @@ import java.util.function.Supplier;
  * @param principal    the caller in a multi-user server; {@code null} for the single local user. Each
  *                     caller has a circuit breaker of their own
  * @param cancellation the call's off switch
+ * @param tool         the tool being called, for metrics ({@link GraphCallObserver}); {@code null}: none
  */
-public record CallScope(String principal, Cancellation cancellation) {
+public record CallScope(String principal, Cancellation cancellation, String tool) {
 
-    private static final CallScope LOCAL = new CallScope(null, Cancellation.NEVER);
+    private static final CallScope LOCAL = new CallScope(null, Cancellation.NEVER, null);
     private static final ThreadLocal<CallScope> CURRENT = new ThreadLocal<>();
 
     public CallScope {
         cancellation = cancellation == null ? Cancellation.NEVER : cancellation;
+    }
+
+    public CallScope(String principal, Cancellation cancellation) {
+        this(principal, cancellation, null);
     }
 
     public static CallScope current() {

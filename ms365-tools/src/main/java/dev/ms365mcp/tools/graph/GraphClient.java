@@ -65,6 +65,7 @@ public final class GraphClient {
     private final int maxRetries;
     private final GraphClientSettings settings;
     private final CircuitBreakers circuits;
+    private final GraphCallObserver observer;
     private volatile BaseGraphRequestAdapter adapter;
     private volatile BaseGraphRequestAdapter downloadAdapter;
 
@@ -77,7 +78,13 @@ public final class GraphClient {
     }
 
     public GraphClient(URI root, int maxRetries, GraphClientSettings settings) {
+        this(root, maxRetries, settings, GraphCallObserver.NONE);
+    }
+
+    /** @param observer hears every exchange, retries included (metrics) */
+    public GraphClient(URI root, int maxRetries, GraphClientSettings settings, GraphCallObserver observer) {
         this.root = root;
+        this.observer = observer == null ? GraphCallObserver.NONE : observer;
         this.maxRetries = Math.max(0, Math.min(maxRetries, RetryHandlerOption.MAX_RETRIES));
         this.settings = settings;
         this.circuits = new CircuitBreakers(settings.circuitThreshold(), settings.circuitCooldownMs(),
@@ -141,12 +148,14 @@ public final class GraphClient {
                 throw cancelled();
             }
             GraphResponse response;
+            long started = System.nanoTime();
             try {
                 response = once(call, file, cancel);
             } catch (GraphUnreachableException e) {
                 if (cancel.cancelled()) {
                     throw cancelled();
                 }
+                observe(scope, call, 0, started, false, attempt > 0);
                 circuits.failure(principal);
                 if (attempt >= maxRetries || !idempotent) {
                     throw e;
@@ -156,6 +165,8 @@ public final class GraphClient {
                 continue;
             }
             int status = response.status();
+            observe(scope, call, status, started,
+                    status == 429 || status == 503 && response.header("retry-after") != null, attempt > 0);
             if (status != 429 && status != 503 && status != 504) {
                 circuits.success(principal);
                 return response;
@@ -174,6 +185,15 @@ public final class GraphClient {
             long wait = retryAfter >= 0 ? retryAfter : backoffMs(attempt);
             log.warn("Graph retry {}/{} after HTTP {}: waiting {} ms", attempt + 1, maxRetries, status, wait);
             pause(cancel, wait);
+        }
+    }
+
+    private void observe(CallScope scope, GraphCall call, int status, long started, boolean throttled, boolean retry) {
+        try {
+            observer.exchanged(scope.tool(), call.method().toUpperCase(Locale.ROOT), status, System.nanoTime() - started,
+                    throttled, retry);
+        } catch (RuntimeException e) {
+            log.warn("The Graph call observer failed: {}", e.toString());
         }
     }
 
