@@ -3,12 +3,14 @@ package dev.ms365mcp.auth.cache;
 import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
 import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
 import dev.ms365mcp.auth.AuthException;
+import dev.ms365mcp.auth.msal.LiveAccessTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>MSAL calls {@link #beforeCacheAccess} before it reads or changes its in-memory cache and
  * {@link #afterCacheAccess} afterwards. Between the two this class holds the cache lock
  * ({@link CacheFileLock}, also across processes); before, it loads the file again, so MSAL always
- * sees what the last writer left; after, if MSAL changed something, it writes the file atomically.
+ * sees what the last writer left (without dead access tokens: {@link LiveAccessTokens}); after, if MSAL
+ * changed something, it writes the file atomically.
  * Callers that must not lose a refresh-token rotation hold {@link #locked} around the whole
  * operation (read refresh token, redeem it, store the new one).
  *
@@ -41,6 +44,8 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     private CacheCipher cipher; // guarded by lock; made on first access so that opening has no side effects
     /** What MSAL last stored when the file could not be written (a read-only mount); newer than the file. */
     private String inMemory; // guarded by lock
+    /** What {@link #beforeCacheAccess} read, so an unchanged cache is not written again. */
+    private String loaded; // guarded by lock
 
     private EncryptedTokenCache(Path file, byte[] configuredKey, AuthCacheCommand command) {
         this.file = file;
@@ -134,7 +139,10 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
         try {
             // MSAL's deserialize adds to what it holds; callers use a fresh MSAL application per
             // operation, so after this the in-memory cache is exactly the file.
-            read().ifPresent(json -> context.tokenCache().deserialize(json));
+            loaded = read().orElse(null);
+            if (loaded != null) {
+                context.tokenCache().deserialize(LiveAccessTokens.of(loaded, Instant.now().getEpochSecond()).json());
+            }
         } catch (RuntimeException e) {
             // MSAL will not call afterCacheAccess when this throws: release here.
             lock.unlock();
@@ -145,8 +153,12 @@ public final class EncryptedTokenCache implements ITokenCacheAccessAspect {
     @Override
     public void afterCacheAccess(ITokenCacheAccessContext context) {
         try {
+            // msal4j reports a change after every silent call, a token served from the cache included.
             if (context.hasCacheChanged()) {
-                write(context.tokenCache().serialize());
+                String json = context.tokenCache().serialize();
+                if (!json.equals(loaded)) {
+                    write(json);
+                }
             }
         } finally {
             lock.unlock();

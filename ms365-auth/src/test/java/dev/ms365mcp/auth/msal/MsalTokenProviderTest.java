@@ -123,6 +123,20 @@ class MsalTokenProviderTest {
     }
 
     @Test
+    void aTokenServedFromTheCacheDoesNotRewriteTheCacheFile() throws Exception {
+        MsalTokenProvider provider = provider();
+        login(provider, "alice@contoso.com");
+        provider.token(TokenRequest.forScopes(MAIL));
+        Path file = fx.settings().tokenCachePath();
+        byte[] before = Files.readAllBytes(file);
+
+        provider().token(TokenRequest.forScopes(MAIL));
+
+        // Each write encrypts under a fresh nonce: equal bytes mean no write.
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    @Test
     void talksToNoHostButTheConfiguredAuthority() throws Exception {
         fx.entra.accessTokenLifetime(Duration.ofSeconds(60));
         MsalTokenProvider provider = provider();
