@@ -10,6 +10,9 @@ import dev.ms365mcp.auth.web.PerUserTokenProvider;
 import dev.ms365mcp.auth.web.UserTokenCaches;
 import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
 import dev.ms365mcp.http.entra.StoredUserCaches;
+import dev.ms365mcp.http.files.FileLinkEndpoint;
+import dev.ms365mcp.http.files.FileLinkSettings;
+import dev.ms365mcp.http.files.FileTickets;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.oauth.OAuthSettings;
 import dev.ms365mcp.http.security.BearerTokenVerifier;
@@ -147,7 +150,11 @@ public final class HttpMain implements Callable<Integer> {
                     settings.redis().url().getHost() + ":" + settings.redis().url().getPort(), settings.redis().namespace());
         }
         FrontDoor front = settings.auth() == AuthMode.OAUTH ? FrontDoor.of(settings, auth, store, effective) : null;
+        // Users are elsewhere: file content goes by single-use links, never base64 through the model.
+        FileTickets fileTickets = new FileTickets(FileLinkSettings.fromEnv(effective, settings.publicUrl()), store,
+                Clock.systemUTC());
         Ms365Tools toolSet = Ms365Tools.builder()
+                .fileLinks(fileTickets)
                 .settings(toolSettings)
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
@@ -156,9 +163,9 @@ public final class HttpMain implements Callable<Integer> {
                 .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
         AuthorizationServer oauth = front == null ? null : front.open(toolSet.requiredScopes(), effective);
-        JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet),
-                oauth != null ? front.authentication(oauth) : authentication(settings, auth), store, oauth,
-                Version.of(HttpMain.class));
+        McpAuthentication mcpAuth = oauth != null ? front.authentication(oauth) : authentication(settings, auth);
+        JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet), mcpAuth, store, oauth,
+                Version.of(HttpMain.class), Clock.systemUTC(), new FileLinkEndpoint(fileTickets, toolSet, mcpAuth));
         server.start();
         log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         return new Running(server, oauth, store);
