@@ -286,6 +286,8 @@ public final class ToolExecutor {
         }
         // The from-path row's local file argument: here the bytes come by link, under this name.
         args.put("path", name);
+        Set<String> accepted = row.params().stream().map(Param::name).collect(java.util.stream.Collectors.toSet());
+        args.keySet().retainAll(accepted);
         try {
             GraphCall call = calls.build(row, args);
             Set<String> scopes = new LinkedHashSet<>(row.scopes());

@@ -136,7 +136,13 @@ public abstract sealed class UploadSource implements Closeable {
                 System.arraycopy(kept, (int) (offset - keptAt), out, 0, have);
             }
             while (have < length) {
-                int n = in.read(out, have, length - have);
+                int n;
+                try {
+                    n = in.read(out, have, length - have);
+                } catch (IOException e) {
+                    problem = "the body ended after " + position + " of the " + size + " bytes declared";
+                    throw e;
+                }
                 if (n < 0) {
                     problem = "the body ended after " + position + " of the " + size + " bytes declared";
                     throw new IOException(problem);
@@ -144,7 +150,7 @@ public abstract sealed class UploadSource implements Closeable {
                 have += n;
                 position += n;
             }
-            if (position == size && in.read() >= 0) {
+            if (position == size && readPastEnd()) {
                 problem = "the body is longer than the " + size + " bytes declared";
                 throw new IOException(problem);
             }
@@ -157,6 +163,15 @@ public abstract sealed class UploadSource implements Closeable {
         @Override
         public String problem() {
             return problem;
+        }
+
+        /** True when the stream has more than the declared length (a failure to read on is no more). */
+        private boolean readPastEnd() {
+            try {
+                return in.read() >= 0;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         @Override
