@@ -88,6 +88,8 @@ public final class FileLinkMemoryProbe {
         } finally {
             server.stop();
         }
+        // the SDK's session sweeper is not a daemon thread
+        System.exit(0);
     }
 
     /** {@code size} bytes of a fixed pattern, made as they are read (the parent makes the same to compare). */
