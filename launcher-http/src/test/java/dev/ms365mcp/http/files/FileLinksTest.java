@@ -422,12 +422,18 @@ class FileLinksTest {
     }
 
     @Test
-    void theAccessLogNeverShowsATicket() throws Exception {
+    void noLogLineEverShowsATicket() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger ours = (Logger) LoggerFactory.getLogger("dev.ms365mcp");
         Logger access = (Logger) LoggerFactory.getLogger("access");
+        Level rootLevel = root.getLevel();
+        Level oursLevel = ours.getLevel();
+        Level accessLevel = access.getLevel();
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
-        access.addAppender(appender);
-        Level level = access.getLevel();
+        root.addAppender(appender);
+        root.setLevel(Level.INFO);
+        ours.setLevel(Level.TRACE);
         access.setLevel(Level.INFO);
         try {
             server = start(TestServer.builder());
@@ -435,18 +441,23 @@ class FileLinksTest {
             McpHttpClient alice = server.client("token-alice").initialize();
             String link = downloadLink(alice);
             String upload = uploadUrl(alice, "{\"driveId\":\"d1\",\"parentId\":\"root\",\"name\":\"a\",\"maxBytes\":1}");
-            get(local(server, link), null);
             get(local(server, link), "token-bob");
+            get(local(server, link), null);
+            get(local(server, link), null);
             put(local(server, upload), random(5), null);
             String downloadTicket = link.substring(link.lastIndexOf('/') + 1);
             String uploadTicket = upload.substring(upload.lastIndexOf('/') + 1);
-            List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
             assertThat(lines).anyMatch(l -> l.startsWith("GET /files/download/<ticket> 200"))
+                    .anyMatch(l -> l.startsWith("GET /files/download/<ticket> 403"))
                     .anyMatch(l -> l.startsWith("PUT /files/upload/<ticket> 413"))
                     .noneMatch(l -> l.contains(downloadTicket) || l.contains(uploadTicket));
         } finally {
-            access.detachAppender(appender);
-            access.setLevel(level);
+            root.detachAppender(appender);
+            root.setLevel(rootLevel);
+            ours.setLevel(oursLevel);
+            access.setLevel(accessLevel);
         }
     }
 }
