@@ -142,6 +142,7 @@ public final class HttpMain implements Callable<Integer> {
         HttpSettings settings = settings(effective);
         Logger log = LoggerFactory.getLogger(HttpMain.class);
         settings.check().forEach(log::warn);
+        FileLinkSettings fileLinks = FileLinkSettings.fromEnv(effective, settings.publicUrl());
         AuthSettings auth = AuthSettings.fromEnv(effective);
         ToolSettings toolSettings = tools.settings(effective).build();
         StateStore store = stateStore(settings);
@@ -151,8 +152,7 @@ public final class HttpMain implements Callable<Integer> {
         }
         FrontDoor front = settings.auth() == AuthMode.OAUTH ? FrontDoor.of(settings, auth, store, effective) : null;
         // Users are elsewhere: file content goes by single-use links, never base64 through the model.
-        FileTickets fileTickets = new FileTickets(FileLinkSettings.fromEnv(effective, settings.publicUrl()), store,
-                Clock.systemUTC());
+        FileTickets fileTickets = new FileTickets(fileLinks, store, Clock.systemUTC());
         Ms365Tools toolSet = Ms365Tools.builder()
                 .fileLinks(fileTickets)
                 .settings(toolSettings)
