@@ -62,12 +62,15 @@ public final class FileTickets implements FileLinks {
             return quotaReached();
         }
         String url = settings.base() + DOWNLOAD_PATH + ticket;
-        String mime = java.net.URLConnection.getFileNameMap().getContentTypeFor(content.fileName());
+        String mime = content.mimeType() != null ? content.mimeType()
+                : java.net.URLConnection.getFileNameMap().getContentTypeFor(content.fileName());
         McpSchema.ResourceLink link = McpSchema.ResourceLink.builder().name(content.fileName()).uri(url)
-                .mimeType(mime).description("Single-use download link, valid " + ttl.toSeconds() + " s").build();
+                .mimeType(mime).size(content.size())
+                .description("Single-use download link, valid " + ttl.toSeconds() + " s").build();
+        String size = content.size() == null ? "" : ", " + content.size() + " bytes";
         return CallToolResult.builder()
-                .addTextContent("Download link for " + content.fileName() + " (works once, for " + ttl.toSeconds()
-                        + " s; open it in a browser or curl -o '" + content.fileName() + "' <url>): " + url)
+                .addTextContent("Download link for " + content.fileName() + size + " (works once, for " + ttl.toSeconds()
+                        + " s; open it in a browser, or curl -o <file> <url>): " + url)
                 .addContent(link).build();
     }
 

@@ -31,6 +31,8 @@ class FileLinkMemoryTest {
         try (FakeGraph graph = FakeGraph.start().acceptUploadSessions()) {
             graph.onLargeBody("GET", "/v1.0/me/drive/items/SMALL/content", "video/mp4", 20 * MB);
             graph.onLargeBody("GET", "/v1.0/me/drive/items/BIG/content", "video/mp4", 200 * MB);
+            graph.onMatching("GET", "/v1\\.0/me/drive/items/(SMALL|BIG)", (req, base) -> dev.ms365mcp.testkit.graph
+                    .FakeResponse.ok("{\"name\":\"video.mp4\",\"file\":{\"mimeType\":\"video/mp4\"}}"));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
                     "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),

@@ -68,6 +68,18 @@ class FileLinksTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
+    /** Alice's report.pdf: its content, and its metadata (which the tool reads for the link's name, size, type). */
+    private static void serve(FakeGraph graph, byte[] pdf) {
+        graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", pdf));
+        graph.on("GET", "/v1.0/me/drive/items/F1", FakeResponse.ok("{\"name\":\"report.pdf\",\"size\":" + pdf.length
+                + ",\"file\":{\"mimeType\":\"application/pdf\"}}"));
+    }
+
+    /** Requests that fetched the content (not the metadata read when the link was made). */
+    private static List<RecordedRequest> fetches(FakeGraph graph) {
+        return graph.requests().stream().filter(r -> r.rawPath().equals(CONTENT)).toList();
+    }
+
     /** Calls download-bytes for alice's file; returns the link's URL (checked to be a resource_link too). */
     private static String downloadLink(McpHttpClient client) throws Exception {
         JsonNode r = client.callTool("download-bytes", "{\"target\":\"/me/drive/items/F1/content\"}");
@@ -80,7 +92,9 @@ class FileLinksTest {
             }
         }
         assertThat(link).as("a resource_link in " + content).isNotNull();
-        assertThat(link.path("name").asString()).isEqualTo("F1");
+        assertThat(link.path("name").asString()).isEqualTo("report.pdf");
+        assertThat(link.path("mimeType").asString()).isEqualTo("application/pdf");
+        assertThat(link.path("size").isNumber()).isTrue();
         String uri = link.path("uri").asString();
         assertThat(uri).startsWith("http://localhost:3000/files/download/");
         assertThat(McpHttpClient.text(r)).contains(uri);
@@ -113,17 +127,18 @@ class FileLinksTest {
     void aDownloadLinkStreamsTheContentOnceForTheUserWhoAsked() throws Exception {
         server = start(TestServer.builder());
         byte[] pdf = random(700_000);
-        server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", pdf));
+        serve(server.graph, pdf);
         McpHttpClient alice = server.client("token-alice").initialize();
 
         String link = downloadLink(alice);
-        assertThat(server.graph.requests()).as("nothing is fetched until the link is used").isEmpty();
+        assertThat(fetches(server.graph)).as("nothing is fetched until the link is used").isEmpty();
+        assertThat(server.graph.lastRequest().query()).containsEntry("$select", "name,size,file");
 
         HttpResponse<byte[]> first = get(local(server, link), null);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(sha256(first.body())).isEqualTo(sha256(pdf));
         assertThat(first.headers().firstValue("Content-Type")).hasValue("application/pdf");
-        assertThat(first.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment; filename=\"F1\"");
+        assertThat(first.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment; filename=\"report.pdf\"");
         assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(first.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         RecordedRequest fetched = server.graph.lastRequest();
@@ -133,21 +148,31 @@ class FileLinksTest {
         HttpResponse<byte[]> again = get(local(server, link), null);
         assertThat(again.statusCode()).isEqualTo(410);
         assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("link_gone").doesNotContain("alice");
-        assertThat(server.graph.requests()).hasSize(1);
+        assertThat(fetches(server.graph)).hasSize(1);
+    }
+
+    @Test
+    void aMissingItemGetsNoLink() throws Exception {
+        server = start(TestServer.builder());
+        JsonNode r = server.client("token-alice").initialize().callTool("download-bytes",
+                "{\"target\":\"/me/drive/items/F1/content\"}");
+        assertThat(r.path("result").path("isError").asBoolean()).isTrue();
+        assertThat(r.toString()).doesNotContain("/files/download/");
+        assertThat(fetches(server.graph)).isEmpty();
     }
 
     @Test
     void anotherUsersBearerIsRefusedWithoutUsingTheLinkUp() throws Exception {
         server = start(TestServer.builder());
         byte[] pdf = random(10_000);
-        server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", pdf));
+        serve(server.graph, pdf);
         String link = downloadLink(server.client("token-alice").initialize());
 
         HttpResponse<byte[]> bob = get(local(server, link), "token-bob");
         assertThat(bob.statusCode()).isEqualTo(403);
         HttpResponse<byte[]> forged = get(local(server, link), "not-a-token");
         assertThat(forged.statusCode()).isEqualTo(401);
-        assertThat(server.graph.requests()).as("refused attempts fetch nothing").isEmpty();
+        assertThat(fetches(server.graph)).as("refused attempts fetch nothing").isEmpty();
 
         HttpResponse<byte[]> alice = get(local(server, link), "token-alice");
         assertThat(alice.statusCode()).isEqualTo(200);
@@ -158,7 +183,7 @@ class FileLinksTest {
     @Test
     void aDownloadLinkExpires() throws Exception {
         server = start(TestServer.builder().env("MS365_MCP_ATTACHMENT_URL_TTL_S", "60"));
-        server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", random(100)));
+        serve(server.graph, random(100));
         McpHttpClient alice = server.client("token-alice").initialize();
         String fresh = downloadLink(alice);
         String stale = downloadLink(alice);
@@ -167,7 +192,7 @@ class FileLinksTest {
         assertThat(get(local(server, fresh), null).statusCode()).isEqualTo(200);
         clock.advance(Duration.ofSeconds(2));
         assertThat(get(local(server, stale), null).statusCode()).isEqualTo(410);
-        assertThat(server.graph.requests()).hasSize(1);
+        assertThat(fetches(server.graph)).hasSize(1);
     }
 
     @Test
@@ -188,7 +213,7 @@ class FileLinksTest {
         InMemoryStateStore shared = new InMemoryStateStore(clock);
         FakeGraph graph = FakeGraph.start();
         byte[] pdf = random(50_000);
-        graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", pdf));
+        serve(graph, pdf);
         server = TestServer.builder().fileLinks(true).clock(clock).store(shared).graph(graph).stateless(true).start();
         second = TestServer.builder().fileLinks(true).clock(clock).store(shared).graph(FakeGraph.start()).stateless(true)
                 .start();
@@ -197,7 +222,7 @@ class FileLinksTest {
 
         assertThat(get(local(second, link), null).body()).isEqualTo(pdf);
         assertThat(get(local(server, link), null).statusCode()).as("used up on the other replica").isEqualTo(410);
-        assertThat(graph.requests()).isEmpty();
+        assertThat(fetches(graph)).isEmpty();
 
         graph.acceptUploadSessions();
         second.graph.acceptUploadSessions();
@@ -384,7 +409,7 @@ class FileLinksTest {
     @Test
     void readOnlyModeOffersNoUploadLinksButStillDownloads() throws Exception {
         server = start(TestServer.builder().tools(t -> t.readOnly(true)));
-        server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", random(100)));
+        serve(server.graph, random(100));
         McpHttpClient alice = server.client("token-alice").initialize();
 
         List<String> listed = new java.util.ArrayList<>();
@@ -404,7 +429,7 @@ class FileLinksTest {
     @Test
     void eachUserHoldsAtMostTheConfiguredNumberOfLiveLinks() throws Exception {
         server = start(TestServer.builder().env("MS365_MCP_FILE_LINKS_PER_USER", "2"));
-        server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", random(100)));
+        serve(server.graph, random(100));
         McpHttpClient alice = server.client("token-alice").initialize();
         String first = downloadLink(alice);
         downloadLink(alice);
@@ -437,7 +462,7 @@ class FileLinksTest {
         access.setLevel(Level.INFO);
         try {
             server = start(TestServer.builder());
-            server.graph.on("GET", CONTENT, FakeResponse.bytes(200, "application/pdf", random(100)));
+            serve(server.graph, random(100));
             McpHttpClient alice = server.client("token-alice").initialize();
             String link = downloadLink(alice);
             String upload = uploadUrl(alice, "{\"driveId\":\"d1\",\"parentId\":\"root\",\"name\":\"a\",\"maxBytes\":1}");

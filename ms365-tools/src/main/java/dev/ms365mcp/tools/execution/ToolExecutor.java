@@ -207,8 +207,7 @@ public final class ToolExecutor {
             FileLinks links = fileLinks;
             if (tool.response() == ResponseKind.BYTES && links != null) {
                 // The caller is elsewhere: the content goes to them by a link, never through the model.
-                return links.download(new ContentLink(tool.name(), StoredCall.of(unsigned, scopes), fileName(unsigned)),
-                        context.principal());
+                return links.download(described(tool, unsigned, call, scopes), context.principal());
             }
             return switch (tool.response()) {
                 case BATCH -> batch.run(tool, call, steps, answer -> safety.observe(context, answer));
@@ -360,6 +359,61 @@ public final class ToolExecutor {
         }
     }
 
+    /**
+     * The link for a bytes call, named after what it fetches: for a driveItem's {@code /content}, one GET of the
+     * item's name, size and type (Graph's "no such item" fails the call, so the model hears it now);
+     * otherwise a name from the path.
+     */
+    private ContentLink described(ToolDef tool, GraphCall unsigned, GraphCall signed, Set<String> scopes) {
+        ContentLink plain = new ContentLink(tool.name(), StoredCall.of(unsigned, scopes), fileName(unsigned), null, null);
+        GraphCall meta = metadata(signed);
+        if (meta == null) {
+            return plain;
+        }
+        GraphResponse r = graph.send(meta);
+        if (r.status() == 404) {
+            throw new GraphCallException(errors.describe(tool, r));
+        }
+        if (!r.ok()) {
+            return plain;
+        }
+        try {
+            JsonNode item = json.readTree(r.body());
+            String name = item.path("name").asString("");
+            String type = item.path("file").path("mimeType").asString("");
+            // ?format=pdf and the like convert: the item's own size and type are not what arrives
+            boolean converted = !unsigned.query().isEmpty();
+            return new ContentLink(tool.name(), plain.call(), name.isBlank() ? plain.fileName() : safeName(name),
+                    type.isBlank() || converted ? null : type,
+                    item.path("size").isNumber() && !converted ? item.path("size").asLong() : null);
+        } catch (JacksonException e) {
+            return plain;
+        }
+    }
+
+    /** The metadata GET of the item whose {@code .../content} {@code call} reads, or null when it reads none. */
+    private static GraphCall metadata(GraphCall call) {
+        String given = call.pathTemplate();
+        if (given == null) {
+            return null;
+        }
+        Map<String, String> values = new java.util.HashMap<>(call.pathValues());
+        String template = given;
+        if (given.endsWith("/content")) {
+            template = given.substring(0, given.length() - "/content".length());
+        } else {
+            Map.Entry<String, String> target = values.entrySet().stream()
+                    .filter(e -> given.equals("/{+" + e.getKey() + "}") && e.getValue().endsWith("/content"))
+                    .findFirst().orElse(null);
+            if (target == null) {
+                return null;
+            }
+            values.put(target.getKey(), target.getValue().substring(0, target.getValue().length() - "/content".length()));
+        }
+        return new GraphCall("GET", template, values, Map.of("$select", "name,size,file"), call.headers(), null, null,
+                null);
+    }
+
     /** A name for the file a download link saves: the last meaningful segment of the Graph path. */
     static String fileName(GraphCall call) {
         String path = call.pathTemplate() == null ? String.valueOf(call.absolute()) : call.pathTemplate();
@@ -373,7 +427,12 @@ public final class ToolExecutor {
                 name = s;
             }
         }
-        String safe = name.replaceAll("[^A-Za-z0-9._ ()-]", "_").strip();
+        return safeName(name);
+    }
+
+    /** No path separators or control characters; at most 120 characters; never hidden or empty. */
+    static String safeName(String name) {
+        String safe = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
         return safe.isEmpty() || safe.startsWith(".") ? "download" : safe.length() > 120 ? safe.substring(0, 120) : safe;
     }
 

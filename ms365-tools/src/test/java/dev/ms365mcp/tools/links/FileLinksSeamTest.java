@@ -90,15 +90,20 @@ class FileLinksSeamTest {
         byte[] jpeg = new byte[5000];
         new Random(1).nextBytes(jpeg);
         graph.on("GET", "/beta/drives/d/root:/My%20Docs/a%2Fb.jpg:/content", FakeResponse.bytes(200, "image/jpeg", jpeg));
+        graph.on("GET", "/beta/drives/d/root:/My%20Docs/a%2Fb.jpg:", FakeResponse.ok(
+                "{\"name\":\"a:b \u00dc.jpg\",\"size\":5000,\"file\":{\"mimeType\":\"image/jpeg\"}}"));
 
         CallToolResult r = tools.call("download-bytes", Map.of("target", "/beta/drives/d/root:/My Docs/a%2Fb.jpg:/content"),
                 new dev.ms365mcp.tools.execution.CallContext("alice", null));
 
         assertThat(ToolResults.textOf(r)).isEqualTo("link for alice");
-        assertThat(graph.requests()).isEmpty();
+        assertThat(graph.requests()).as("only the item's metadata was read").singleElement()
+                .satisfies(q -> assertThat(q.query()).containsEntry("$select", "name,size,file"));
         ContentLink content = downloads.get(0);
         assertThat(content.tool()).isEqualTo("download-bytes");
-        assertThat(content.fileName()).isEqualTo("a_b.jpg");
+        assertThat(content.fileName()).isEqualTo("a_b \u00dc.jpg");
+        assertThat(content.mimeType()).isEqualTo("image/jpeg");
+        assertThat(content.size()).isEqualTo(5000L);
         assertThat(content.call().scopes()).contains("Files.Read");
         assertThat(content.call().headers()).noneMatch(h -> h.toLowerCase().startsWith("authorization"));
 
@@ -114,8 +119,22 @@ class FileLinksSeamTest {
     }
 
     @Test
+    void aMissingItemGetsNoLinkAndOtherPathsAreNamedFromThePath() {
+        Ms365Tools tools = tools(true, links);
+        CallToolResult missing = tools.call("download-bytes", Map.of("target", "/me/drive/items/X/content"));
+        assertThat(missing.isError()).isTrue();
+        assertThat(downloads).isEmpty();
+
+        tools.call("download-bytes", Map.of("target", "/me/photo/$value"));
+        assertThat(downloads.get(0).fileName()).isEqualTo("photo");
+        assertThat(downloads.get(0).size()).isNull();
+        assertThat(graph.requests()).hasSize(1);
+    }
+
+    @Test
     void aGraphErrorIsReturnedAndNothingIsWrittenToTheSink() {
         Ms365Tools tools = tools(true, links);
+        graph.on("GET", "/v1.0/me/drive/items/X", FakeResponse.ok("{\"name\":\"x.txt\"}"));
         tools.call("download-bytes", Map.of("target", "/me/drive/items/X/content"));
         Collected sink = new Collected();
 
