@@ -472,7 +472,12 @@ class FileLinksTest {
             put(local(server, upload), random(5), null);
             String downloadTicket = link.substring(link.lastIndexOf('/') + 1);
             String uploadTicket = upload.substring(upload.lastIndexOf('/') + 1);
-            List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()
+            // the access line is written after the answer went out
+            for (int i = 0; i < 100 && logged(appender).stream().noneMatch(e -> e.getFormattedMessage().startsWith("PUT "));
+                    i++) {
+                Thread.sleep(20);
+            }
+            List<String> lines = logged(appender).stream().map(e -> e.getFormattedMessage()
                     + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
             assertThat(lines).anyMatch(l -> l.startsWith("GET /files/download/<ticket> 200"))
                     .anyMatch(l -> l.startsWith("GET /files/download/<ticket> 403"))
@@ -483,6 +488,13 @@ class FileLinksTest {
             root.setLevel(rootLevel);
             ours.setLevel(oursLevel);
             access.setLevel(accessLevel);
+        }
+    }
+
+    /** A copy taken under the appender's lock (server threads append while the test reads). */
+    private static List<ILoggingEvent> logged(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
         }
     }
 }
