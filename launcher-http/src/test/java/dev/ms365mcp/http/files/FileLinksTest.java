@@ -10,6 +10,8 @@ import dev.ms365mcp.http.McpHttpClient;
 import dev.ms365mcp.http.TestServer;
 import dev.ms365mcp.http.oauth.MutableClock;
 import dev.ms365mcp.http.state.InMemoryStateStore;
+import dev.ms365mcp.http.state.RedisServer;
+import dev.ms365mcp.http.state.RedisStateStore;
 import dev.ms365mcp.testkit.graph.FakeGraph;
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.testkit.graph.RecordedRequest;
@@ -21,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -231,6 +235,32 @@ class FileLinksTest {
                 FakeResponse.json(201, "{\"id\":\"I1\",\"name\":\"a.txt\",\"size\":5}"));
         assertThat(put(local(second, upload), "hello".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(201);
         assertThat(put(local(server, upload), "hello".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void onRedisExactlyOneOfTwoReplicasRedeemsALinkUsedOnBothAtOnce(@TempDir Path dir) throws Exception {
+        try (RedisServer redis = new RedisServer(dir).start()) {
+            String namespace = "files-" + java.util.UUID.randomUUID();
+            FakeGraph graph = FakeGraph.start();
+            byte[] pdf = random(300_000);
+            serve(graph, pdf);
+            server = TestServer.builder().fileLinks(true).store(new RedisStateStore(redis.url(), namespace)).graph(graph)
+                    .stateless(true).start();
+            FakeGraph other = FakeGraph.start();
+            serve(other, pdf);
+            second = TestServer.builder().fileLinks(true).store(new RedisStateStore(redis.url(), namespace)).graph(other)
+                    .stateless(true).start();
+            for (int round = 0; round < 5; round++) {
+                String link = downloadLink(server.client("token-alice"));
+                try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                    var a = pool.submit(() -> get(local(server, link), null));
+                    var b = pool.submit(() -> get(local(second, link), null));
+                    List<Integer> statuses = List.of(a.get().statusCode(), b.get().statusCode());
+                    assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 410);
+                    assertThat(a.get().statusCode() == 200 ? a.get().body() : b.get().body()).isEqualTo(pdf);
+                }
+            }
+        }
     }
 
     private static String uploadUrl(McpHttpClient client, String args) throws Exception {
