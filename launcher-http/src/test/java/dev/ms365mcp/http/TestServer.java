@@ -54,7 +54,7 @@ public final class TestServer implements AutoCloseable {
                 : null;
         tools = Ms365Tools.builder()
                 .settings(b.tools.apply(ToolSettings.defaults().toBuilder().orgMode(true)).build())
-                .tokenProvider(b.tokens).graphRoot(URI.create(graph.url())).accountArgument(!b.auth.multiUser())
+                .tokenProvider(b.tokens).graphRoot(URI.create(b.graphRoot != null ? b.graphRoot : graph.url())).accountArgument(!b.auth.multiUser())
                 .fileLinks(fileTickets).build();
         McpFeatures features = b.features != null ? b.features : McpFeatures.of(tools);
         server = new JettyServer(settings, features, b.auth, store, null, "test", b.clock,
@@ -102,6 +102,13 @@ public final class TestServer implements AutoCloseable {
         private McpFeatures features;
         private UnaryOperator<ToolSettings.Builder> tools = t -> t;
         private boolean fileLinks;
+        private String graphRoot;
+
+        /** Another Graph than {@link #graph} for the tools (a hand-made server for wire-level faults). */
+        public Builder graphRoot(String url) {
+            this.graphRoot = url;
+            return this;
+        }
         private java.time.Clock clock = java.time.Clock.systemUTC();
 
         /** Files by link ({@code /files/*}), configured from the builder's env. */

@@ -156,6 +156,69 @@ class FileLinksTest {
     }
 
     @Test
+    void aDownloadCutOffByGraphNeverLooksComplete() throws Exception {
+        // A Graph that sends 2 MB of a chunked body, then drops the connection without the last chunk.
+        try (java.net.ServerSocket cutting = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!cutting.isClosed()) {
+                    try (Socket c = cutting.accept()) {
+                        String head = readHead(c.getInputStream());
+                        OutputStream out = c.getOutputStream();
+                        if (!head.startsWith("GET /v1.0/me/drive/items/F1/content")) {
+                            byte[] meta = "{\"name\":\"report.pdf\",\"size\":9,\"file\":{\"mimeType\":\"application/pdf\"}}"
+                                    .getBytes(StandardCharsets.UTF_8);
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + meta.length
+                                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            out.write(meta);
+                            continue;
+                        }
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        byte[] chunk = random(64 * 1024);
+                        for (int i = 0; i < 32; i++) {
+                            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            out.write(chunk);
+                            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        out.flush();
+                    } catch (java.io.IOException e) {
+                        // closed
+                    }
+                }
+            });
+            server = start(TestServer.builder().graphRoot("http://127.0.0.1:" + cutting.getLocalPort()));
+            String link = downloadLink(server.client("token-alice").initialize());
+            HttpResponse<InputStream> r = McpHttpClient.HTTP.send(HttpRequest.newBuilder(local(server, link)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            long read = 0;
+            boolean failed = false;
+            try (InputStream in = r.body()) {
+                byte[] buf = new byte[64 * 1024];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    read += n;
+                }
+            } catch (java.io.IOException e) {
+                failed = true;
+            }
+            assertThat(failed).as("the body ended normally after %d bytes", read).isTrue();
+        }
+    }
+
+    /** The request line and headers of one HTTP request. */
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    @Test
     void aMissingItemGetsNoLink() throws Exception {
         server = start(TestServer.builder());
         JsonNode r = server.client("token-alice").initialize().callTool("download-bytes",

@@ -20,7 +20,10 @@ public interface ContentSink {
     /** True once bytes may have left for the receiver: the exchange is then never repeated. */
     boolean opened();
 
-    /** The body did not arrive whole; what was written is incomplete. */
+    /**
+     * The body did not arrive whole; what was written is incomplete. The stream {@link #open} returned is not
+     * closed for it (closing an HTTP response's stream would end it as if complete): the sink decides.
+     */
     default void abandon() {
     }
 }

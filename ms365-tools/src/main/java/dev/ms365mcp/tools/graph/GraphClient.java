@@ -320,11 +320,7 @@ public final class GraphClient {
             complete = true;
         } finally {
             if (!complete) {
-                try {
-                    out.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
+                // Not closed here: closing a response's stream would end it as if the body were whole.
                 sink.abandon();
             }
         }
@@ -334,6 +330,7 @@ public final class GraphClient {
     private static final class FileSink implements ContentSink {
         private final Path file;
         private volatile boolean created;
+        private OutputStream out;
 
         FileSink(Path file) {
             this.file = file;
@@ -341,7 +338,7 @@ public final class GraphClient {
 
         @Override
         public OutputStream open(int status, Map<String, List<String>> headers) throws IOException {
-            OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             created = true;
             return out;
         }
@@ -356,6 +353,7 @@ public final class GraphClient {
         public void abandon() {
             if (created) {
                 try {
+                    out.close();
                     Files.deleteIfExists(file);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
