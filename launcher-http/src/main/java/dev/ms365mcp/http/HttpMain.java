@@ -1,5 +1,6 @@
 package dev.ms365mcp.http;
 
+import dev.ms365mcp.auth.AuthException;
 import dev.ms365mcp.auth.AuthSettings;
 import dev.ms365mcp.auth.TokenProvider;
 import dev.ms365mcp.auth.TokenProviders;
@@ -10,6 +11,9 @@ import dev.ms365mcp.auth.web.UserTokenCaches;
 import dev.ms365mcp.http.HttpSettings.AuthMode;
 import dev.ms365mcp.http.entra.EntraUpstreamSignIn;
 import dev.ms365mcp.http.entra.StoredUserCaches;
+import dev.ms365mcp.http.files.FileLinkEndpoint;
+import dev.ms365mcp.http.files.FileLinkSettings;
+import dev.ms365mcp.http.files.FileTickets;
 import dev.ms365mcp.http.metrics.ServerMetrics;
 import dev.ms365mcp.http.oauth.AuthorizationServer;
 import dev.ms365mcp.http.oauth.OAuthSettings;
@@ -134,6 +138,7 @@ public final class HttpMain implements Callable<Integer> {
         HttpSettings settings = settings(effective);
         Logger log = LoggerFactory.getLogger(HttpMain.class);
         settings.check().forEach(log::warn);
+        FileLinkSettings fileLinks = FileLinkSettings.fromEnv(effective, settings.publicUrl());
         AuthSettings auth = AuthSettings.fromEnv(effective);
         ToolSettings toolSettings = tools.settings(effective).build();
         StateStore store = stateStore(settings);
@@ -142,7 +147,10 @@ public final class HttpMain implements Callable<Integer> {
                     settings.redis().url().getHost() + ":" + settings.redis().url().getPort(), settings.redis().namespace());
         }
         FrontDoor front = settings.auth() == AuthMode.OAUTH ? FrontDoor.of(settings, auth, store, effective) : null;
+        // Users are elsewhere: file content goes by single-use links, never base64 through the model.
+        FileTickets fileTickets = new FileTickets(fileLinks, store, Clock.systemUTC());
         Ms365Tools toolSet = Ms365Tools.builder()
+                .fileLinks(fileTickets)
                 .settings(toolSettings)
                 .tokenProvider(front != null ? front.tokens() : tokenProvider(settings.auth(), auth))
                 .graphRoot(auth.endpoint().graphRoot())
@@ -152,9 +160,9 @@ public final class HttpMain implements Callable<Integer> {
                 .safety(SafetySettings.fromEnv(effective, settings.dataDir().resolve("logs")))
                 .build();
         AuthorizationServer oauth = front == null ? null : front.open(toolSet.requiredScopes(), effective);
-        JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet),
-                oauth != null ? front.authentication(oauth) : authentication(settings, auth), store, oauth,
-                Version.of(HttpMain.class));
+        McpAuthentication mcpAuth = oauth != null ? front.authentication(oauth) : authentication(settings, auth);
+        JettyServer server = new JettyServer(settings, McpFeatures.of(toolSet), mcpAuth, store, oauth,
+                Version.of(HttpMain.class), Clock.systemUTC(), new FileLinkEndpoint(fileTickets, toolSet, mcpAuth));
         server.start();
         log.info("Authentication: {}", settings.auth().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         return new Running(server, oauth, store);

@@ -1,5 +1,6 @@
 package dev.ms365mcp.http;
 
+import dev.ms365mcp.http.files.FileLinkEndpoint;
 import dev.ms365mcp.http.health.HealthEndpoints;
 import dev.ms365mcp.http.metrics.MetricsEndpoint;
 import dev.ms365mcp.http.metrics.ServerMetrics;
@@ -59,12 +60,15 @@ import tools.jackson.databind.json.JsonMapper;
  *                    → SessionOwners (stateful) → GracefulStop → the SDK's transport servlet
  * OAuth endpoints    Cors(any origin) on metadata, /register, /token, /revoke; RateLimiter(per address) on
  *                    /register, /authorize, /token; servlets in {@link #mapOAuth}
+ * /files/*          FileLinkEndpoint: download and upload links (the ticket in the path is the credential)
  * /, /healthz, /readyz, everything else: HealthEndpoints (404 JSON for unknown paths)
  * </pre>
  */
 public final class JettyServer {
 
     public static final String MCP_PATH = "/mcp";
+    /** Download and upload links: {@code /files/download/<ticket>}, {@code /files/upload/<ticket>}. */
+    public static final String FILES_PATH = "/files";
     /** The OAuth endpoints browser clients call cross-origin. */
     static final List<String> OAUTH_CORS_PATHS = List.of("/.well-known/*", "/register", "/token", "/revoke");
     /** Sessions remembered per server (their owners): the bound on that map. */
@@ -91,6 +95,12 @@ public final class JettyServer {
 
     public JettyServer(HttpSettings settings, McpFeatures features, McpAuthentication auth, StateStore store,
             AuthorizationServer oauth, String version, Clock clock) {
+        this(settings, features, auth, store, oauth, version, clock, null);
+    }
+
+    /** @param files where file links are redeemed ({@code /files/*}); null: no file links */
+    public JettyServer(HttpSettings settings, McpFeatures features, McpAuthentication auth, StateStore store,
+            AuthorizationServer oauth, String version, Clock clock, FileLinkEndpoint files) {
         this.settings = settings;
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http");
@@ -172,6 +182,9 @@ public final class JettyServer {
         metrics = features.metrics();
         if (metrics != null) {
             context.addServlet(new ServletHolder("metrics", new MetricsEndpoint(metrics, settings.metricsToken())), "/metrics");
+        }
+        if (files != null) {
+            context.addServlet(new ServletHolder("files", files), FILES_PATH + "/*");
         }
         context.addServlet(new ServletHolder("health", new HealthEndpoints(store, version)), "/");
         server.setHandler(context);

@@ -39,6 +39,17 @@ class HttpMainTest {
     }
 
     @Test
+    void badFileLinkSettingsNameTheirVariable() {
+        assertThat(run(Map.of("MS365_MCP_ATTACHMENT_URL_TTL_S", "301"))).contains("MS365_MCP_ATTACHMENT_URL_TTL_S must be "
+                + "between 1 and 300");
+        assertThat(run(Map.of("MS365_MCP_ATTACHMENT_URL_BASE", "https://files.example.com/path?x=1")))
+                .contains("MS365_MCP_ATTACHMENT_URL_BASE must be an http(s) origin");
+        assertThat(run(Map.of("MS365_MCP_UPLOAD_MAX_BYTES", "-5"))).contains("MS365_MCP_UPLOAD_MAX_BYTES must be a "
+                + "positive number");
+        assertThat(run(Map.of("MS365_MCP_FILE_LINKS_PER_USER", "0"))).contains("MS365_MCP_FILE_LINKS_PER_USER");
+    }
+
+    @Test
     void sharedStateWithoutASharedStateKeyDoesNotStart() {
         String err = run(Map.of("MS365_MCP_REDIS_URL", "redis://:pw-secret-2@127.0.0.1:1/0", "MS365_MCP_CLIENT_ID",
                 "11111111-1111-1111-1111-111111111111", "MS365_MCP_TENANT_ID", "contoso.example",

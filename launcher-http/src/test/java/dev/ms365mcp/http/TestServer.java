@@ -2,6 +2,9 @@ package dev.ms365mcp.http;
 
 import dev.ms365mcp.auth.AccessToken;
 import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.http.files.FileLinkEndpoint;
+import dev.ms365mcp.http.files.FileLinkSettings;
+import dev.ms365mcp.http.files.FileTickets;
 import dev.ms365mcp.http.security.BearerTokenVerifier;
 import dev.ms365mcp.http.security.Caller;
 import dev.ms365mcp.http.security.McpAuthentication;
@@ -35,6 +38,10 @@ public final class TestServer implements AutoCloseable {
     public final JettyServer server;
     public final HttpSettings settings;
     public final StateStore store;
+    /** The Microsoft 365 tool set (what /mcp offers unless the builder gave other features). */
+    public final Ms365Tools tools;
+    /** The file links, when the builder asked for them. */
+    public final FileTickets fileTickets;
 
     private TestServer(Builder b) throws Exception {
         this.graph = b.graph != null ? b.graph : FakeGraph.start();
@@ -43,12 +50,16 @@ public final class TestServer implements AutoCloseable {
         settings = HttpSettings.from(new HttpSettings.Flags(b.listen, null, null, null, b.stateless, false, false, false,
                 false), env);
         store = b.store != null ? b.store : new InMemoryStateStore();
-        McpFeatures features = b.features != null ? b.features : McpFeatures.of(Ms365Tools.builder()
+        fileTickets = b.fileLinks ? new FileTickets(FileLinkSettings.fromEnv(env, settings.publicUrl()), store, b.clock)
+                : null;
+        tools = Ms365Tools.builder()
                 .settings(b.tools.apply(ToolSettings.defaults().toBuilder().orgMode(true)).build())
-                .tokenProvider(b.tokens).graphRoot(URI.create(graph.url())).accountArgument(!b.auth.multiUser())
+                .tokenProvider(b.tokens).graphRoot(URI.create(b.graphRoot != null ? b.graphRoot : graph.url())).accountArgument(!b.auth.multiUser())
                 .graphObserver(dev.ms365mcp.http.metrics.ServerMetrics.GRAPH)
-                .build());
-        server = new JettyServer(settings, features, b.auth, store, null, "test");
+                .fileLinks(fileTickets).build();
+        McpFeatures features = b.features != null ? b.features : McpFeatures.of(tools);
+        server = new JettyServer(settings, features, b.auth, store, null, "test", b.clock,
+                fileTickets == null ? null : new FileLinkEndpoint(fileTickets, tools, b.auth));
         server.start();
     }
 
@@ -91,6 +102,27 @@ public final class TestServer implements AutoCloseable {
         private FakeGraph graph;
         private McpFeatures features;
         private UnaryOperator<ToolSettings.Builder> tools = t -> t;
+        private boolean fileLinks;
+        private String graphRoot;
+
+        /** Another Graph than {@link #graph} for the tools (a hand-made server for wire-level faults). */
+        public Builder graphRoot(String url) {
+            this.graphRoot = url;
+            return this;
+        }
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+
+        /** Files by link ({@code /files/*}), configured from the builder's env. */
+        public Builder fileLinks(boolean v) {
+            this.fileLinks = v;
+            return this;
+        }
+
+        /** The clock of rate limits and file links. */
+        public Builder clock(java.time.Clock v) {
+            this.clock = v;
+            return this;
+        }
 
         public Builder env(String name, String value) {
             env.put(name, value);

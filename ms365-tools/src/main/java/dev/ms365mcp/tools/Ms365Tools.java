@@ -76,6 +76,9 @@ public final class Ms365Tools {
      */
     public static final String TOKEN_PROVIDER = "ms365.tokenProvider";
 
+    /** The tool that hands out upload URLs, offered only with {@link Builder#fileLinks}. */
+    public static final String UPLOAD_LINK = "create-upload-link";
+
     private final List<ToolDef> tools;
     private final Map<String, ToolDef> byName;
     private final ToolExecutor executor;
@@ -95,6 +98,19 @@ public final class Ms365Tools {
         if (b.accounts != null) {
             new AccountTools(b.accounts, this::requiredScopes).tools().forEach(b.localTools::putIfAbsent);
         }
+        if (b.fileLinks != null) {
+            b.localTools.putIfAbsent(UPLOAD_LINK, new LocalTool() {
+                @Override
+                public CallToolResult call(Map<String, Object> arguments) {
+                    return call(arguments, CallContext.LOCAL);
+                }
+
+                @Override
+                public CallToolResult call(Map<String, Object> arguments, CallContext context) {
+                    return Ms365Tools.this.executor.uploadLink(arguments, context);
+                }
+            });
+        }
         if (b.settings.localFiles()) {
             b.localTools.putIfAbsent(dev.ms365mcp.tools.local.ListLocalFiles.NAME, new dev.ms365mcp.tools.local.ListLocalFiles(
                     new dev.ms365mcp.tools.execution.FilesFolder(b.downloadFolder)));
@@ -111,6 +127,7 @@ public final class Ms365Tools {
                 safety, b.downloadFolder);
         this.allowPagination = b.settings.allowPagination();
         this.executor.accountArgument(b.accountArgument);
+        this.executor.fileLinks(b.fileLinks);
         if (b.settings.discovery()) {
             // Only the three discovery tools are listed; they search and run the selected ones.
             this.discovery = new DiscoveryTools(selected, executor::call).tools();
@@ -293,6 +310,25 @@ public final class Ms365Tools {
     }
 
     /**
+     * Redeems a download link (see {@link Builder#fileLinks}): the stored Graph request with a fresh token for
+     * {@code principal} ({@code requestTokens}: the redeeming request's own credential, in modes that have one),
+     * its body streamed into {@code sink}. Returns Graph's answer (an error's body included).
+     */
+    public dev.ms365mcp.tools.graph.GraphResponse fetchContent(dev.ms365mcp.tools.links.ContentLink content,
+            String principal, TokenProvider requestTokens, dev.ms365mcp.tools.graph.ContentSink sink) {
+        return executor.fetchContent(content, principal, requestTokens, sink);
+    }
+
+    /**
+     * Redeems an upload link: {@code body} goes to the folder or draft the link names, in chunks, never whole
+     * in memory. The result names what was created, or says what went wrong.
+     */
+    public CallToolResult upload(dev.ms365mcp.tools.links.UploadLink upload, String principal, TokenProvider requestTokens,
+            dev.ms365mcp.tools.execution.UploadSource body) {
+        return executor.upload(upload, principal, requestTokens, body);
+    }
+
+    /**
      * For the server builder's {@code jsonSchemaValidator(...)}: skips the start-up meta-schema check
      * of catalog schemas (done at build time) and creates the argument validator on first use.
      */
@@ -396,6 +432,7 @@ public final class Ms365Tools {
         private SafetySettings safety = SafetySettings.off();
         private boolean accountArgument = true;
         private dev.ms365mcp.tools.graph.GraphCallObserver graphObserver = dev.ms365mcp.tools.graph.GraphCallObserver.NONE;
+        private dev.ms365mcp.tools.links.FileLinks fileLinks;
         private java.nio.file.Path downloadFolder = dev.ms365mcp.tools.execution.ToolExecutor.defaultDownloadFolder();
 
         private Builder() {
@@ -460,6 +497,15 @@ public final class Ms365Tools {
         /** Hears every Graph exchange (tool, method, status, duration, throttling, retry), e.g. for metrics. */
         public Builder graphObserver(dev.ms365mcp.tools.graph.GraphCallObserver observer) {
             this.graphObserver = Objects.requireNonNull(observer);
+            return this;
+        }
+
+        /**
+         * Files by link, for a server whose users are not on its machine: bytes tools return a link to the
+         * content, and {@code create-upload-link} is offered (default: none, bytes inline).
+         */
+        public Builder fileLinks(dev.ms365mcp.tools.links.FileLinks links) {
+            this.fileLinks = links;
             return this;
         }
 

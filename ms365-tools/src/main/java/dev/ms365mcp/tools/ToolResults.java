@@ -12,6 +12,13 @@ public final class ToolResults {
         return CallToolResult.builder().addTextContent(text).build();
     }
 
+    /** The text of a result's text items, joined by newlines. */
+    public static String textOf(CallToolResult result) {
+        return result.content().stream().filter(c -> c instanceof io.modelcontextprotocol.spec.McpSchema.TextContent)
+                .map(c -> ((io.modelcontextprotocol.spec.McpSchema.TextContent) c).text())
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     public static CallToolResult error(String message) {
         return CallToolResult.builder().addTextContent(message).isError(true).build();
     }

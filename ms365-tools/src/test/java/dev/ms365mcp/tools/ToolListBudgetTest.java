@@ -81,6 +81,28 @@ class ToolListBudgetTest {
         assertThat(report("org", set)).isLessThanOrEqualTo(160_000);
     }
 
+    /** The HTTP server's tool set: create-upload-link instead of the local-file tools, within the org budget. */
+    @Test
+    void theHttpServersUploadLinkToolIsSmall() {
+        Ms365Tools set = Ms365Tools.builder().settings(ToolSettings.defaults().toBuilder().orgMode(true).build())
+                .tokenProvider(new StaticTokenProvider("t")).fileLinks(new dev.ms365mcp.tools.links.FileLinks() {
+                    @Override
+                    public McpSchema.CallToolResult download(dev.ms365mcp.tools.links.ContentLink c, String p) {
+                        return null;
+                    }
+
+                    @Override
+                    public McpSchema.CallToolResult upload(dev.ms365mcp.tools.links.UploadLink u, String p) {
+                        return null;
+                    }
+                }).build();
+        List<ToolDef> link = set.tools().stream().filter(t -> t.name().equals(Ms365Tools.UPLOAD_LINK)).toList();
+        assertThat(link).hasSize(1);
+        System.out.println("create-upload-link: " + toolsListBytes(link) + " bytes");
+        assertThat(toolsListBytes(link)).isLessThanOrEqualTo(750);
+        assertThat(toolsListBytes(set.tools())).isLessThanOrEqualTo(160_000);
+    }
+
     /** What upload-file-from-path, add-mail-attachment-from-path and list-local-files add in personal mode. */
     static final int OURS_ONLY_BUDGET = 1_500;
 }

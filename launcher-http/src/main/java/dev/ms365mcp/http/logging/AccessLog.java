@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,9 @@ public final class AccessLog extends HttpFilter {
             chain.doFilter(req, resp);
         } catch (IOException gone) {
             // The client went away mid-answer: nothing to answer.
-            errors.debug("{} {}: client gone ({})", req.getMethod(), req.getRequestURI(), gone.getClass().getSimpleName());
+            errors.debug("{} {}: client gone ({})", req.getMethod(), loggedPath(req), gone.getClass().getSimpleName());
         } catch (Throwable t) {
-            errors.error("{} {} failed: {}", req.getMethod(), req.getRequestURI(), t.getClass().getName());
+            errors.error("{} {} failed: {}", req.getMethod(), loggedPath(req), t.getClass().getName());
             if (!resp.isCommitted()) {
                 resp.reset();
                 JsonResponses.jsonRpcError(resp, 500, -32603, "Internal error while handling the request.");
@@ -74,6 +75,15 @@ public final class AccessLog extends HttpFilter {
         }
     }
 
+    /** The path as logged: a file link's ticket is a credential, so only its route is written. */
+    static String loggedPath(HttpServletRequest req) {
+        String path = req.getRequestURI();
+        Matcher ticket = FILE_LINK.matcher(path);
+        return ticket.matches() ? ticket.group(1) + "<ticket>" : path;
+    }
+
+    private static final Pattern FILE_LINK = Pattern.compile("(/files/[^/]*/).*");
+
     private static void line(HttpServletRequest req, HttpServletResponse resp, long start, String id) {
         if (!log.isInfoEnabled()) {
             return;
@@ -81,7 +91,7 @@ public final class AccessLog extends HttpFilter {
         String user = req.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? c.hashedId() : "-";
         String previous = MDC.get(REQUEST_ID);
         MDC.put(REQUEST_ID, id);
-        log.info("{} {} {} {}ms user={}", req.getMethod(), req.getRequestURI(), resp.getStatus(),
+        log.info("{} {} {} {}ms user={}", req.getMethod(), loggedPath(req), resp.getStatus(),
                 (System.nanoTime() - start) / 1_000_000, user);
         if (previous == null) {
             MDC.remove(REQUEST_ID);

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Random opaque values and the hashes they are stored under: the store never holds a usable token or code. */
-final class Secrets {
+public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -15,14 +15,14 @@ final class Secrets {
     }
 
     /** {@code bytes} random bytes, base64url without padding (32 bytes = 256 bits for tokens). */
-    static String random(int bytes) {
+    public static String random(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** SHA-256 of the value, base64url: what keys and records hold instead of the secret. */
-    static String hash(String value) {
+    public static String hash(String value) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(value.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -97,7 +97,7 @@ public final class BearerAuthentication extends HttpFilter {
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header (scheme case-insensitive), or null. */
-    static String bearer(String header) {
+    public static String bearer(String header) {
         if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }

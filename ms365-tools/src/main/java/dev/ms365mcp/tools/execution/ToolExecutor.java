@@ -14,6 +14,11 @@ import dev.ms365mcp.tools.graph.GraphClient;
 import dev.ms365mcp.tools.graph.GraphResponse;
 import dev.ms365mcp.tools.graph.CallScope;
 import dev.ms365mcp.tools.graph.GraphCallException;
+import dev.ms365mcp.tools.graph.ContentSink;
+import dev.ms365mcp.tools.links.ContentLink;
+import dev.ms365mcp.tools.links.FileLinks;
+import dev.ms365mcp.tools.links.StoredCall;
+import dev.ms365mcp.tools.links.UploadLink;
 import dev.ms365mcp.tools.local.LocalTool;
 import dev.ms365mcp.tools.safety.SafetyGate;
 import io.modelcontextprotocol.spec.McpSchema.BlobResourceContents;
@@ -65,7 +70,9 @@ public final class ToolExecutor {
     private final Downloads downloads;
     private final Uploads uploads;
     private final SafetyGate safety;
+    private final Map<String, ToolDef> rows;
     private volatile boolean accountArgument = true;
+    private volatile FileLinks fileLinks;
 
     public ToolExecutor(ToolSettings settings, TokenProvider tokens, GraphClient graph, Map<String, LocalTool> localTools) {
         this(settings, tokens, graph, localTools, List.of());
@@ -104,6 +111,16 @@ public final class ToolExecutor {
         FilesFolder files = new FilesFolder(downloadFolder);
         this.downloads = new Downloads(graph, json, shaper, errors, files);
         this.uploads = new Uploads(graph, json, shaper, errors, files);
+        this.rows = catalog.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(ToolDef::name, t -> t,
+                (a, b) -> a));
+    }
+
+    /**
+     * Files by link (a server whose users are elsewhere): bytes tools answer with a link instead of the content,
+     * and create-upload-link works. Null (the default): bytes come inline.
+     */
+    public void fileLinks(FileLinks links) {
+        this.fileLinks = links;
     }
 
     public CallToolResult call(ToolDef tool, Map<String, Object> arguments) {
@@ -181,10 +198,16 @@ public final class ToolExecutor {
             }
             TokenProvider source = context.tokens() != null ? context.tokens() : tokens;
             String token = source.token(new TokenRequest(scopes, account, context.principal())).value();
+            GraphCall unsigned = call;
             call = call.withHeader("Authorization", "Bearer " + token);
             CallToolResult stopped = safety.admit(tool, arguments, call, steps, context, lookup(tool, account, context));
             if (stopped != null) {
                 return stopped;
+            }
+            FileLinks links = fileLinks;
+            if (tool.response() == ResponseKind.BYTES && links != null) {
+                // The caller is elsewhere: the content goes to them by a link, never through the model.
+                return links.download(described(tool, unsigned, call, scopes), context.principal());
             }
             return switch (tool.response()) {
                 case BATCH -> batch.run(tool, call, steps, answer -> safety.observe(context, answer));
@@ -194,8 +217,16 @@ public final class ToolExecutor {
                     progress.report(1, 1.0, "Download finished");
                     yield saved;
                 }
-                case DRIVE_UPLOAD -> uploads.toDrive(tool, call, file, args, progress);
-                case ATTACHMENT_UPLOAD -> uploads.toDraft(tool, call, file, args, progress);
+                case DRIVE_UPLOAD -> {
+                    try (UploadSource local = UploadSource.of(file)) {
+                        yield uploads.toDrive(tool, call, local, args, progress);
+                    }
+                }
+                case ATTACHMENT_UPLOAD -> {
+                    try (UploadSource local = UploadSource.of(file)) {
+                        yield uploads.toDraft(tool, call, local, args, progress);
+                    }
+                }
                 default -> answer(tool, args, call, context);
             };
         } catch (InvalidArgumentException | AuthException | GraphCallException e) {
@@ -203,6 +234,206 @@ public final class ToolExecutor {
         } catch (java.io.IOException e) {
             return error("The local file could not be read (" + e.getClass().getSimpleName() + "). Nothing more was sent.");
         }
+    }
+
+    /** The upload tools a link can stand in for, by target: a drive folder, a draft, a shared mailbox's draft. */
+    static final String DRIVE_UPLOAD_TOOL = "upload-file-from-path";
+    static final String DRAFT_UPLOAD_TOOL = "add-mail-attachment-from-path";
+    static final String SHARED_DRAFT_UPLOAD_TOOL = "add-shared-mailbox-attachment-from-path";
+
+    /**
+     * {@code create-upload-link}: the target is checked and the request built exactly as the equivalent from-path
+     * tool would (its arguments, read-only mode, the caller's token, its safety rules); then {@link FileLinks}
+     * mints the link. Nothing is sent to Graph until bytes arrive.
+     */
+    public CallToolResult uploadLink(Map<String, Object> arguments, CallContext context) {
+        FileLinks links = fileLinks;
+        if (links == null) {
+            return error("Upload links are offered by the HTTP server only. Nothing was created.");
+        }
+        if (settings.readOnly()) {
+            return error("This server runs in read-only mode (--read-only / READ_ONLY=true): no upload link is given.");
+        }
+        Map<String, Object> args = new java.util.LinkedHashMap<>(SafetyGate.toolArguments(arguments));
+        String name = args.get("name") instanceof String n ? n.strip() : "";
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains(":") || name.length() > 255) {
+            return error("name must be the plain file name to create (no / \\ or :), e.g. report.pdf. No link was made.");
+        }
+        boolean draft = present(args.get("messageId"));
+        if (!draft && (!present(args.get("driveId")) || !present(args.get("parentId")))) {
+            return error("Say where the file goes: driveId and parentId (a folder's ID, or root) for OneDrive or "
+                    + "SharePoint, or messageId for a draft email. No link was made.");
+        }
+        ToolDef row = rows.get(!draft ? DRIVE_UPLOAD_TOOL : present(args.get("userId")) ? SHARED_DRAFT_UPLOAD_TOOL
+                : DRAFT_UPLOAD_TOOL);
+        if (row == null || row.orgOnly() && !settings.orgMode()) {
+            return error("A shared mailbox's draft (userId) is a work/school feature, offered only in org mode "
+                    + "(--org-mode). No link was made.");
+        }
+        long cap = draft ? Uploads.ATTACHMENT_SESSION_MAX : Long.MAX_VALUE;
+        long max = cap;
+        Object requested = args.get("maxBytes");
+        if (requested != null) {
+            if (!(requested instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+                return error("maxBytes must be a positive whole number of bytes. No link was made.");
+            }
+            max = Math.min(cap, n.longValue());
+        }
+        String conflict = args.get("conflictBehavior") instanceof String c && !c.isBlank() ? c.strip() : "rename";
+        if (!List.of("rename", "replace", "fail").contains(conflict)) {
+            return error("conflictBehavior must be rename, replace or fail. No link was made.");
+        }
+        // The from-path row's local file argument: here the bytes come by link, under this name.
+        args.put("path", name);
+        Set<String> accepted = row.params().stream().map(Param::name).collect(java.util.stream.Collectors.toSet());
+        args.keySet().retainAll(accepted);
+        try {
+            GraphCall call = calls.build(row, args);
+            Set<String> scopes = new LinkedHashSet<>(row.scopes());
+            TokenProvider source = context.tokens() != null ? context.tokens() : tokens;
+            String token = source.token(new TokenRequest(scopes, null, context.principal())).value();
+            CallToolResult stopped = safety.admit(row, arguments, call.withHeader("Authorization", "Bearer " + token), null,
+                    context, lookup(row, null, context));
+            if (stopped != null) {
+                return stopped;
+            }
+            return links.upload(new UploadLink(row.name(), StoredCall.of(call, scopes), name, conflict, max),
+                    context.principal());
+        } catch (InvalidArgumentException | AuthException | GraphCallException e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private static boolean present(Object value) {
+        return value instanceof String s && !s.isBlank();
+    }
+
+    /**
+     * Redeems a download link: the stored request, with a fresh token for {@code principal} (or from
+     * {@code requestTokens}, the redeeming request's own credential), its body copied into {@code sink}. A 2xx
+     * answer comes back with an empty body; any other with Graph's (error) body.
+     *
+     * @throws AuthException      when no token can be had for the user
+     * @throws GraphCallException when Graph cannot be reached, or throttles beyond the accepted wait
+     */
+    public GraphResponse fetchContent(ContentLink content, String principal, TokenProvider requestTokens,
+            ContentSink sink) {
+        TokenProvider source = requestTokens != null ? requestTokens : tokens;
+        String token = source.token(new TokenRequest(new LinkedHashSet<>(content.call().scopes()), null, principal))
+                .value();
+        GraphCall call = content.call().toCall().withHeader("Authorization", "Bearer " + token);
+        return new CallScope(principal, null).run(() -> graph.stream(call, sink));
+    }
+
+    /**
+     * Redeems an upload link: {@code body} goes where the link says, as the equivalent from-path tool would
+     * send a local file (simple PUT or inline when small, else an upload session in chunks).
+     */
+    public CallToolResult upload(UploadLink upload, String principal, TokenProvider requestTokens, UploadSource body) {
+        ToolDef row = rows.get(upload.tool());
+        if (row == null || settings.readOnly() && !row.readOnly()) {
+            return error("This server no longer takes uploads (read-only mode). Nothing was uploaded.");
+        }
+        try {
+            TokenProvider source = requestTokens != null ? requestTokens : tokens;
+            String token = source.token(new TokenRequest(new LinkedHashSet<>(upload.call().scopes()), null, principal))
+                    .value();
+            GraphCall call = upload.call().toCall().withHeader("Authorization", "Bearer " + token);
+            Map<String, Object> args = Map.of("name", upload.fileName(), "conflictBehavior",
+                    upload.conflictBehavior() == null ? "rename" : upload.conflictBehavior());
+            return new CallScope(principal, null).run(() -> {
+                try {
+                    return row.response() == ResponseKind.DRIVE_UPLOAD
+                            ? uploads.toDrive(row, call, body, args, Progress.NONE)
+                            : uploads.toDraft(row, call, body, args, Progress.NONE);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (InvalidArgumentException | AuthException | GraphCallException e) {
+            return error(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            String problem = body.problem();
+            return error(problem != null ? "The upload stopped: " + problem + ". Nothing was created."
+                    : "The upload stopped: the body could not be read. Nothing was created.");
+        }
+    }
+
+    /**
+     * The link for a bytes call, named after what it fetches: for a driveItem's {@code /content}, one GET of the
+     * item's name, size and type (Graph's "no such item" fails the call, so the model hears it now);
+     * otherwise a name from the path.
+     */
+    private ContentLink described(ToolDef tool, GraphCall unsigned, GraphCall signed, Set<String> scopes) {
+        ContentLink plain = new ContentLink(tool.name(), StoredCall.of(unsigned, scopes), fileName(unsigned), null, null);
+        GraphCall meta = metadata(signed);
+        if (meta == null) {
+            return plain;
+        }
+        GraphResponse r = graph.send(meta);
+        if (r.status() == 404) {
+            throw new GraphCallException(errors.describe(tool, r));
+        }
+        if (!r.ok()) {
+            return plain;
+        }
+        try {
+            JsonNode item = json.readTree(r.body());
+            String name = item.path("name").asString("");
+            String type = item.path("file").path("mimeType").asString("");
+            // ?format=pdf and the like convert: the item's own size and type are not what arrives
+            boolean converted = !unsigned.query().isEmpty();
+            return new ContentLink(tool.name(), plain.call(), name.isBlank() ? plain.fileName() : safeName(name),
+                    type.isBlank() || converted ? null : type,
+                    item.path("size").isNumber() && !converted ? item.path("size").asLong() : null);
+        } catch (JacksonException e) {
+            return plain;
+        }
+    }
+
+    /** The metadata GET of the item whose {@code .../content} {@code call} reads, or null when it reads none. */
+    private static GraphCall metadata(GraphCall call) {
+        String given = call.pathTemplate();
+        if (given == null) {
+            return null;
+        }
+        Map<String, String> values = new java.util.HashMap<>(call.pathValues());
+        String template = given;
+        if (given.endsWith("/content")) {
+            template = given.substring(0, given.length() - "/content".length());
+        } else {
+            Map.Entry<String, String> target = values.entrySet().stream()
+                    .filter(e -> given.equals("/{+" + e.getKey() + "}") && e.getValue().endsWith("/content"))
+                    .findFirst().orElse(null);
+            if (target == null) {
+                return null;
+            }
+            values.put(target.getKey(), target.getValue().substring(0, target.getValue().length() - "/content".length()));
+        }
+        return new GraphCall("GET", template, values, Map.of("$select", "name,size,file"), call.headers(), null, null,
+                null);
+    }
+
+    /** A name for the file a download link saves: the last meaningful segment of the Graph path. */
+    static String fileName(GraphCall call) {
+        String path = call.pathTemplate() == null ? String.valueOf(call.absolute()) : call.pathTemplate();
+        for (Map.Entry<String, String> v : call.pathValues().entrySet()) {
+            path = path.replace("{+" + v.getKey() + "}", v.getValue()).replace("{" + v.getKey() + "}", v.getValue());
+        }
+        String name = "download";
+        for (String segment : path.split("[/:?]")) {
+            String s = java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            if (!s.isBlank() && !s.equals("content") && !s.equals("$value") && !s.equals("v1.0") && !s.equals("beta")) {
+                name = s;
+            }
+        }
+        return safeName(name);
+    }
+
+    /** No path separators or control characters; at most 120 characters; never hidden or empty. */
+    static String safeName(String name) {
+        String safe = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
+        return safe.isEmpty() || safe.startsWith(".") ? "download" : safe.length() > 120 ? safe.substring(0, 120) : safe;
     }
 
     /** For the safety checks: one GET of a resource a call acts on, with the call's caller and account. */

@@ -11,12 +11,7 @@ import dev.ms365mcp.tools.graph.GraphUnreachableException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,19 +68,19 @@ final class Uploads {
     }
 
     /** Sends {@code file} into the folder {@code parent} addresses ({@code .../items/{id}}). */
-    CallToolResult toDrive(ToolDef tool, GraphCall parent, Path file, Map<String, Object> args, Progress progress)
+    CallToolResult toDrive(ToolDef tool, GraphCall parent, UploadSource file, Map<String, Object> args, Progress progress)
             throws IOException {
         String name = remoteName(args, file);
         String conflict = args.get("conflictBehavior") instanceof String c && !c.isBlank() ? c.strip() : "rename";
         if (!CONFLICT.contains(conflict)) {
             throw new InvalidArgumentException("conflictBehavior must be rename, replace or fail. Nothing was uploaded.");
         }
-        long size = Files.size(file);
+        long size = file.size();
         Map<String, String> values = new LinkedHashMap<>(parent.pathValues());
         values.put("uploadName", name);
         if (size <= DRIVE_SIMPLE_MAX) {
             GraphCall put = new GraphCall("PUT", parent.pathTemplate() + ":/{uploadName}:/content", values,
-                    Map.of("%40microsoft.graph.conflictBehavior", conflict), parent.headers(), Files.readAllBytes(file),
+                    Map.of("%40microsoft.graph.conflictBehavior", conflict), parent.headers(), file.all(),
                     "application/octet-stream", null);
             GraphResponse r = graph.send(put);
             if (!r.ok()) {
@@ -102,18 +97,18 @@ final class Uploads {
     }
 
     /** Attaches {@code file} to the draft whose {@code .../attachments} collection {@code attachments} addresses. */
-    CallToolResult toDraft(ToolDef tool, GraphCall attachments, Path file, Map<String, Object> args, Progress progress)
-            throws IOException {
+    CallToolResult toDraft(ToolDef tool, GraphCall attachments, UploadSource file, Map<String, Object> args,
+            Progress progress) throws IOException {
         String name = remoteName(args, file);
-        long size = Files.size(file);
+        long size = file.size();
         if (size > ATTACHMENT_SESSION_MAX) {
-            return error(file.getFileName() + " is " + size + " bytes; Outlook takes attachments up to 150 MB. Share it "
+            return error(file.name() + " is " + size + " bytes; Outlook takes attachments up to 150 MB. Share it "
                     + "from OneDrive instead (upload-file-from-path, then create-sharing-link). Nothing was uploaded.");
         }
         if (size <= ATTACHMENT_INLINE_MAX) {
             ObjectNode body = json.createObjectNode();
             body.put("@odata.type", "#microsoft.graph.fileAttachment").put("name", name)
-                    .put("contentBytes", Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+                    .put("contentBytes", Base64.getEncoder().encodeToString(file.all()));
             GraphResponse r = graph.send(new GraphCall("POST", attachments.pathTemplate(), attachments.pathValues(),
                     Map.of(), attachments.headers(), json.writeValueAsBytes(body), "application/json", null));
             if (!r.ok()) {
@@ -130,8 +125,8 @@ final class Uploads {
         return session(tool, create, file, size, ATTACHMENT_CHUNK, progress);
     }
 
-    private static String remoteName(Map<String, Object> args, Path file) {
-        String name = args.get("name") instanceof String n && !n.isBlank() ? n.strip() : file.getFileName().toString();
+    private static String remoteName(Map<String, Object> args, UploadSource file) {
+        String name = args.get("name") instanceof String n && !n.isBlank() ? n.strip() : file.name();
         if (name.contains("/") || name.contains("\\") || name.contains(":")) {
             throw new InvalidArgumentException("name must be a plain file name without / \\ or :. Nothing was uploaded.");
         }
@@ -139,7 +134,8 @@ final class Uploads {
     }
 
     /** Creates the session, then sends the file chunk by chunk to its pre-authenticated URL (no token). */
-    private CallToolResult session(ToolDef tool, GraphCall create, Path file, long size, int chunk, Progress progress)
+    private CallToolResult session(ToolDef tool, GraphCall create, UploadSource file, long size, int chunk,
+            Progress progress)
             throws IOException {
         GraphResponse created = graph.send(create);
         if (!created.ok()) {
@@ -159,47 +155,60 @@ final class Uploads {
         int resumes = 0;
         long offset = 0;
         long reported = 0;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (true) {
-                int length = (int) Math.min(chunk, size - offset);
-                byte[] body = read(in, offset, buffer, length);
-                String range = "bytes " + offset + "-" + (offset + length - 1) + "/" + size;
-                GraphResponse r;
-                try {
-                    r = graph.send(new GraphCall("PUT", null, Map.of(), Map.of(), List.of(Map.entry("Content-Range", range)),
-                            body, "application/octet-stream", url));
-                } catch (GraphUnreachableException e) {
-                    r = null;
-                }
-                if (r != null && (r.status() == 200 || r.status() == 201)) {
-                    progress.report(size, (double) size, "Uploaded " + size + " bytes");
-                    return created(r, size);
-                }
-                Long next = r != null && r.status() == 202 ? nextExpected(r) : null;
-                if (next == null) {
-                    if (r != null && r.status() == 404) {
-                        return error("The upload session expired or was cancelled after " + offset + " of " + size
-                                + " bytes. Call the tool again to start over.");
-                    }
-                    if (++resumes > MAX_RESUMES) {
-                        return error("The upload failed " + resumes + " times at byte " + offset + " of " + size
-                                + (r == null ? "" : " (" + errors.describe(tool, r) + ")") + ". Try again later.");
-                    }
-                    log.warn("Upload chunk {} failed ({}); asking the session where to resume", range,
-                            r == null ? "no answer" : "HTTP " + r.status());
-                    next = status(url);
-                    if (next == null) {
-                        return error("The upload session no longer answers after " + offset + " of " + size
-                                + " bytes. Call the tool again to start over.");
-                    }
-                }
-                // MCP progress only ever grows: a resume that goes back to a chunk already counted says nothing.
-                if (next > reported) {
-                    reported = next;
-                    progress.report(next, (double) size, "Uploaded " + next + " of " + size + " bytes");
-                }
-                offset = next;
+        while (true) {
+            int length = (int) Math.min(chunk, size - offset);
+            byte[] body;
+            try {
+                body = file.chunk(offset, buffer, length);
+            } catch (IOException e) {
+                cancel(url);
+                throw e;
             }
+            String range = "bytes " + offset + "-" + (offset + length - 1) + "/" + size;
+            GraphResponse r;
+            try {
+                r = graph.send(new GraphCall("PUT", null, Map.of(), Map.of(), List.of(Map.entry("Content-Range", range)),
+                        body, "application/octet-stream", url));
+            } catch (GraphUnreachableException e) {
+                r = null;
+            }
+            if (r != null && (r.status() == 200 || r.status() == 201)) {
+                progress.report(size, (double) size, "Uploaded " + size + " bytes");
+                return created(r, size);
+            }
+            Long next = r != null && r.status() == 202 ? nextExpected(r) : null;
+            if (next == null) {
+                if (r != null && r.status() == 404) {
+                    return error("The upload session expired or was cancelled after " + offset + " of " + size
+                            + " bytes. Call the tool again to start over.");
+                }
+                if (++resumes > MAX_RESUMES) {
+                    return error("The upload failed " + resumes + " times at byte " + offset + " of " + size
+                            + (r == null ? "" : " (" + errors.describe(tool, r) + ")") + ". Try again later.");
+                }
+                log.warn("Upload chunk {} failed ({}); asking the session where to resume", range,
+                        r == null ? "no answer" : "HTTP " + r.status());
+                next = status(url);
+                if (next == null) {
+                    return error("The upload session no longer answers after " + offset + " of " + size
+                            + " bytes. Call the tool again to start over.");
+                }
+            }
+            // MCP progress only ever grows: a resume that goes back to a chunk already counted says nothing.
+            if (next > reported) {
+                reported = next;
+                progress.report(next, (double) size, "Uploaded " + next + " of " + size + " bytes");
+            }
+            offset = next;
+        }
+    }
+
+    /** Ends a session whose source failed, so Graph keeps no half-uploaded item around (best effort). */
+    private void cancel(URI url) {
+        try {
+            graph.send(new GraphCall("DELETE", null, Map.of(), Map.of(), List.of(), null, null, url));
+        } catch (RuntimeException e) {
+            log.debug("Cancelling an upload session failed: {}", e.getClass().getSimpleName());
         }
     }
 
@@ -222,20 +231,6 @@ final class Uploads {
         } catch (JacksonException | NumberFormatException e) {
             return null;
         }
-    }
-
-    /** One chunk from disk; the shared buffer when it is full size, a copy for the shorter last one. */
-    private static byte[] read(FileChannel in, long offset, byte[] buffer, int length) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
-        long at = offset;
-        while (target.hasRemaining()) {
-            int n = in.read(target, at);
-            if (n < 0) {
-                throw new IOException("the file got shorter while it was being uploaded");
-            }
-            at += n;
-        }
-        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
     }
 
     /** What was created: id, name, webUrl, size; never the bytes. */

@@ -128,10 +128,21 @@ public final class GraphClient {
      * @throws UncheckedIOException when the file cannot be created or written
      */
     public GraphResponse download(GraphCall call, Path file) {
-        return exchange(call, file);
+        return exchange(call, new FileSink(file));
     }
 
-    private GraphResponse exchange(GraphCall call, Path file) {
+    /**
+     * Like {@link #download}, but a successful answer's body is copied to whatever {@code sink} opens for it
+     * (a servlet response), 64 KiB at a time, never held whole. Once the sink was opened the call is not
+     * retried: what was written cannot be taken back, so a failure mid-body ends it.
+     *
+     * @throws UncheckedIOException when the sink cannot be written (the receiver went away)
+     */
+    public GraphResponse stream(GraphCall call, ContentSink sink) {
+        return exchange(call, sink);
+    }
+
+    private GraphResponse exchange(GraphCall call, ContentSink file) {
         CallScope scope = CallScope.current();
         String principal = scope.principal();
         Cancellation cancel = scope.cancellation();
@@ -157,7 +168,7 @@ public final class GraphClient {
                 }
                 observe(scope, call, 0, started, false, attempt > 0);
                 circuits.failure(principal);
-                if (attempt >= maxRetries || !idempotent) {
+                if (attempt >= maxRetries || !idempotent || file != null && file.opened()) {
                     throw e;
                 }
                 log.warn("Graph retry {}/{} after no answer: {}", attempt + 1, maxRetries, e.getMessage());
@@ -239,7 +250,7 @@ public final class GraphClient {
     }
 
     /** One HTTP exchange, no retry. */
-    private GraphResponse once(GraphCall call, Path file, Cancellation cancel) {
+    private GraphResponse once(GraphCall call, ContentSink file, Cancellation cancel) {
         RequestInformation info = new RequestInformation();
         info.httpMethod = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
         if (call.absolute() != null) {
@@ -269,7 +280,7 @@ public final class GraphClient {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             response.headers().toMultimap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
             if (file != null && response.isSuccessful()) {
-                save(response.body(), file);
+                save(response.code(), headers, response.body(), file);
                 return new GraphResponse(response.code(), headers, new byte[0]);
             }
             return read(response.code(), headers, response.body());
@@ -298,16 +309,20 @@ public final class GraphClient {
                 + rootMessage(e), e);
     }
 
-    /** Streams the body into a new file; a partly written file is removed. Network errors stay IOExceptions. */
-    private static void save(ResponseBody body, Path file) throws IOException {
+    /**
+     * Copies the body into what the sink opens; a sink left incomplete is told so ({@link ContentSink#abandon}).
+     * Network errors stay IOExceptions; errors writing to the sink are {@link UncheckedIOException}s.
+     */
+    private static void save(int status, Map<String, List<String>> headers, ResponseBody body, ContentSink sink)
+            throws IOException {
         OutputStream out;
         try {
-            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = sink.open(status, headers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         boolean complete = false;
-        try (out; InputStream in = body == null ? InputStream.nullInputStream() : body.byteStream()) {
+        try (InputStream in = body == null ? InputStream.nullInputStream() : body.byteStream()) {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) >= 0) {
@@ -317,10 +332,52 @@ public final class GraphClient {
                     throw new UncheckedIOException(e);
                 }
             }
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             complete = true;
         } finally {
             if (!complete) {
-                Files.deleteIfExists(file);
+                // Not closed here: closing a response's stream would end it as if the body were whole.
+                sink.abandon();
+            }
+        }
+    }
+
+    /** A new local file; an existing file or link is never replaced, a partly written one is removed. */
+    private static final class FileSink implements ContentSink {
+        private final Path file;
+        private volatile boolean created;
+        private OutputStream out;
+
+        FileSink(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public OutputStream open(int status, Map<String, List<String>> headers) throws IOException {
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            created = true;
+            return out;
+        }
+
+        @Override
+        public boolean opened() {
+            // a partly written file is removed again, so a retry starts clean
+            return false;
+        }
+
+        @Override
+        public void abandon() {
+            if (created) {
+                try {
+                    out.close();
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
     }

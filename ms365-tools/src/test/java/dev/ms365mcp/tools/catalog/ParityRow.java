@@ -31,7 +31,11 @@ public record ParityRow(String name, String method, String path, boolean orgOnly
      * by their own tests, listed here so every parity check names them instead of silently skipping them.
      */
     public static final java.util.Set<String> OURS_ONLY = java.util.Set.of("upload-file-from-path",
-            "add-mail-attachment-from-path", "add-shared-mailbox-attachment-from-path", "list-local-files");
+            "add-mail-attachment-from-path", "add-shared-mailbox-attachment-from-path", "list-local-files",
+            "create-upload-link");
+
+    /** Of {@link #OURS_ONLY}, the tools only a server with files by link (the HTTP launcher) offers. */
+    public static final java.util.Set<String> WITH_FILE_LINKS_ONLY = java.util.Set.of("create-upload-link");
 
     /** All rows by name, read from the shared folder beside the repository (as CI lays it out). */
     public static Map<String, ParityRow> all() {
