@@ -59,7 +59,7 @@ public class HttpLoadBench {
     }
 
     record Result(double singleP50, double singleP99, double callsPerSecond, double loadP50, double loadP99,
-            long errors, long calls, long peakRssKb) {
+            long errors, long calls, long peakRssKb, double serverCpuMsPerCall, double benchCpuMsPerCall) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -114,13 +114,13 @@ public class HttpLoadBench {
         }
         graph.stop(0);
 
-        System.out.printf("%-58s %22s %12s %22s %8s %10s%n", "server", "1 client added p50/p99", "calls/s",
-                clients + " clients added p50/p99", "errors", "peak RSS");
+        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s%n", "server", "1 client added p50/p99", "calls/s",
+                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench");
         for (int i = 0; i < subjects.size(); i++) {
             Result r = results.get(i);
-            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB%n", subjects.get(i).name(),
-                    r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(), r.errors(),
-                    r.peakRssKb() / 1024.0);
+            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f%n",
+                    subjects.get(i).name(), r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(),
+                    r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(), r.benchCpuMsPerCall());
         }
         if (results.size() == 2) {
             Result a = results.get(0);
@@ -161,13 +161,17 @@ public class HttpLoadBench {
             load(sessions, Duration.ofSeconds(2), new ConcurrentLinkedQueue<>(), new AtomicLong()); // warm-up
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong errors = new AtomicLong();
+            long serverCpu = cpuMs(p.pid());
+            long benchCpu = cpuMs(ProcessHandle.current().pid());
             long start = System.nanoTime();
             long calls = load(sessions, Duration.ofSeconds(seconds), latencies, errors);
             double elapsed = (System.nanoTime() - start) / 1e9;
+            serverCpu = cpuMs(p.pid()) - serverCpu;
+            benchCpu = cpuMs(ProcessHandle.current().pid()) - benchCpu;
             double[] all = latencies.stream().mapToDouble(d -> d - graphMs).sorted().toArray();
             long rss = peakRssKb(p.pid());
             return new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99), errors.get(),
-                    calls, rss);
+                    calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls));
         } finally {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
@@ -344,6 +348,32 @@ public class HttpLoadBench {
         }
         return kb;
     }
+
+    /**
+     * CPU time (user + system, ms) of a process and its children so far, from /proc/PID/stat: a figure for the
+     * work done per call that does not depend on what else the shared machine is running.
+     */
+    static long cpuMs(long pid) throws IOException {
+        long ms = cpuMsOf(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+            ms += cpuMsOf(child.pid());
+        }
+        return ms;
+    }
+
+    static long cpuMsOf(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return 0;
+        }
+        // fields after the ")" that ends the command name: state is field 3, utime 14, stime 15 (clock ticks)
+        String s = Files.readString(stat);
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+    }
+
+    /** USER_HZ: 100 on every Linux architecture the JDK runs on. */
+    static final long CLOCK_TICKS = 100;
 
     static long vmHwm(long pid) throws IOException {
         Path status = Path.of("/proc/" + pid + "/status");
