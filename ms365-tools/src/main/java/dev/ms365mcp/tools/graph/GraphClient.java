@@ -60,11 +60,20 @@ import okhttp3.ResponseBody;
 public final class GraphClient {
 
     private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
+    /** Idle connections to Graph kept for reuse: the calls a busy server makes at once. */
+    static final int MAX_IDLE_CONNECTIONS = 256;
 
     private final URI root;
     private final int maxRetries;
     private final GraphClientSettings settings;
     private final CircuitBreakers circuits;
+    /**
+     * Kept-alive connections, shared by both adapters. OkHttp's default keeps only 5 idle ones: a server making
+     * more calls at once over HTTP/1.1 (a proxy, a sovereign cloud's front end, a fake) then opens a new TCP
+     * connection for most calls and pays the handshake each time.
+     */
+    private final okhttp3.ConnectionPool connections = new okhttp3.ConnectionPool(MAX_IDLE_CONNECTIONS, 5,
+            java.util.concurrent.TimeUnit.MINUTES);
     private volatile BaseGraphRequestAdapter adapter;
     private volatile BaseGraphRequestAdapter downloadAdapter;
 
@@ -367,7 +376,7 @@ public final class GraphClient {
         Duration timeout = Duration.ofMillis(settings.timeoutMs());
         return KiotaClientFactory.create(chain.toArray(new Interceptor[0]))
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(15)) < 0 ? timeout : Duration.ofSeconds(15))
-                .readTimeout(timeout);
+                .readTimeout(timeout).connectionPool(connections);
     }
 
     /** {@code {?%24top,%24select}}: the template names every query parameter we set. */
