@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * the server's peak RSS. Linux only (reads /proc). Bounded: every phase stops by itself.
  *
  * <pre>
- * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300]
+ * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 5]
  *                               [--jar launcher-http/target/ms365-mcp-http.jar]
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
  *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]
@@ -68,13 +68,15 @@ public class HttpLoadBench {
     }
 
     record Result(double singleP50, double singleP99, double callsPerSecond, double loadP50, double loadP99,
-            long errors, long calls, long peakRssKb, double serverCpuMsPerCall, double benchCpuMsPerCall) {
+            long errors, long calls, long peakRssKb, double serverCpuMsPerCall, double benchCpuMsPerCall,
+            double singleServerCpuMsPerCall) {
     }
 
     public static void main(String[] args) throws Exception {
         int clients = 64;
         int seconds = 10;
         int single = 300;
+        int warmup = 5;
         String jar = "launcher-http/target/ms365-mcp-http.jar";
         String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server";
         String jvmOptions = "-XX:+UseSerialGC -Xmx256m -Xss512k -XX:TieredStopAtLevel=1";
@@ -83,6 +85,7 @@ public class HttpLoadBench {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--single" -> single = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
                 case "--reference" -> reference = args[++i];
                 case "--jvm-options" -> jvmOptions = args[++i];
@@ -112,22 +115,23 @@ public class HttpLoadBench {
         } else {
             System.out.println("(reference not installed: npm install --prefix bench/.reference @softeria/ms-365-mcp-server@0.155.0)");
         }
-        System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d sequential calls for one client; %d clients for %d s; %d cores%n%n",
-                GRAPH_LATENCY_MS, graphMs, single, clients, seconds, Runtime.getRuntime().availableProcessors());
+        System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d sequential calls for one client; %d clients for %d s after %d s of warm-up; %d cores%n%n",
+                GRAPH_LATENCY_MS, graphMs, single, clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
 
         List<Result> results = new ArrayList<>();
         for (Subject s : subjects) {
-            results.add(run(s, clients, seconds, single));
+            results.add(run(s, clients, seconds, single, warmup));
         }
         graph.close();
 
-        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s%n", "server", "1 client added p50/p99", "calls/s",
-                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench");
+        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s %14s%n", "server", "1 client added p50/p99", "calls/s",
+                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench", "1 client srv CPU");
         for (int i = 0; i < subjects.size(); i++) {
             Result r = results.get(i);
-            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f%n",
+            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f %11.3f ms%n",
                     subjects.get(i).name(), r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(),
-                    r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(), r.benchCpuMsPerCall());
+                    r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(), r.benchCpuMsPerCall(),
+                    r.singleServerCpuMsPerCall());
         }
         if (results.size() == 2) {
             Result a = results.get(0);
@@ -139,7 +143,7 @@ public class HttpLoadBench {
         }
     }
 
-    static Result run(Subject s, int clients, int seconds, int single) throws Exception {
+    static Result run(Subject s, int clients, int seconds, int single, int warmup) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(s.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
@@ -152,20 +156,23 @@ public class HttpLoadBench {
             for (int i = 0; i < 100; i++) {
                 warm.call();
             }
+            List<Session> sessions = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                sessions.add(new Session(mcp));
+            }
+            // warm-up under load before anything is measured: the JIT's compiles would otherwise land in the
+            // single-client phase (several ms of CPU per call there, against one under load)
+            load(sessions, Duration.ofSeconds(warmup), new ConcurrentLinkedQueue<>(), new AtomicLong());
             double[] one = new double[single];
             Session solo = new Session(mcp);
+            long soloCpu = cpuMs(p.pid());
             for (int i = 0; i < single; i++) {
                 long t = System.nanoTime();
                 solo.call();
                 one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
             }
+            soloCpu = cpuMs(p.pid()) - soloCpu;
             Arrays.sort(one);
-
-            List<Session> sessions = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                sessions.add(new Session(mcp));
-            }
-            load(sessions, Duration.ofSeconds(2), new ConcurrentLinkedQueue<>(), new AtomicLong()); // warm-up
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong errors = new AtomicLong();
             long serverCpu = cpuMs(p.pid());
@@ -178,7 +185,8 @@ public class HttpLoadBench {
             double[] all = latencies.stream().mapToDouble(d -> d - graphMs).sorted().toArray();
             long rss = peakRssKb(p.pid());
             return new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99), errors.get(),
-                    calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls));
+                    calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls),
+                    (double) soloCpu / Math.max(1, single));
         } finally {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
