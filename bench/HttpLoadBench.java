@@ -38,10 +38,10 @@ import java.util.stream.Stream;
  * the server's peak RSS. Linux only (reads /proc). Bounded: every phase stops by itself.
  *
  * <pre>
- * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 5]
+ * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 40]
  *                               [--jar launcher-http/target/ms365-mcp-http.jar]
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
- *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]
+ *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]   (default: deploy/docker/http.jvm-options)
  * </pre>
  *
  * <p>The reference reads Graph's host from its cloud-config.js only, so for the run a scratch copy of
@@ -76,10 +76,10 @@ public class HttpLoadBench {
         int clients = 64;
         int seconds = 10;
         int single = 300;
-        int warmup = 5;
+        int warmup = 40;
         String jar = "launcher-http/target/ms365-mcp-http.jar";
         String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server";
-        String jvmOptions = "-XX:+UseSerialGC -Xmx256m -Xss512k -XX:TieredStopAtLevel=1";
+        String jvmOptions = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -91,6 +91,9 @@ public class HttpLoadBench {
                 case "--jvm-options" -> jvmOptions = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (jvmOptions == null) {
+            jvmOptions = deployedJvmOptions(Path.of(jar));
         }
         FakeGraph graph = new FakeGraph();
         String graphUrl = "http://127.0.0.1:" + graph.port();
@@ -161,7 +164,7 @@ public class HttpLoadBench {
                 sessions.add(new Session(mcp));
             }
             // warm-up under load before anything is measured: the JIT's compiles would otherwise land in the
-            // single-client phase (several ms of CPU per call there, against one under load)
+            // measured phases (C2 needs ~40 s of this load on 2 busy cores to settle; a server runs for days)
             load(sessions, Duration.ofSeconds(warmup), new ConcurrentLinkedQueue<>(), new AtomicLong());
             double[] one = new double[single];
             Session solo = new Session(mcp);
@@ -499,6 +502,32 @@ public class HttpLoadBench {
                 socket = null;
             }
         }
+    }
+
+    /**
+     * The JVM options the image starts the HTTP server with (deploy/docker/http.jvm-options), so the bench
+     * measures what ships: there the heap is 75% of the container's memory limit, here {@code -Xmx288m} stands
+     * for the k8s manifests' 384Mi limit; and the jar's AOT cache when the build made one beside it.
+     */
+    static String deployedJvmOptions(Path jar) throws IOException {
+        Path file = Path.of("deploy/docker/http.jvm-options");
+        List<String> options = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String option = line.strip();
+                if (!option.isEmpty() && !option.startsWith("#") && !option.startsWith("-XX:MaxRAMPercentage")) {
+                    options.add(option);
+                }
+            }
+        } else {
+            options.addAll(List.of("-XX:+UseSerialGC", "-Xss512k"));
+        }
+        options.add("-Xmx288m");
+        Path aot = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot"));
+        if (Files.exists(aot)) {
+            options.add("-XX:AOTCache=" + aot);
+        }
+        return String.join(" ", options);
     }
 
     /** A copy of the reference beside it in node_modules, its Graph host pointing at the fake. */
