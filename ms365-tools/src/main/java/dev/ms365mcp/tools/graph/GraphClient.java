@@ -323,8 +323,11 @@ public final class GraphClient {
             return new GraphResponse(status, headers, new byte[0]);
         }
         int cap = settings.maxBodyBytes();
+        long announced = body.contentLength();
         try (InputStream in = body.byteStream()) {
-            byte[] bytes = in.readNBytes(cap);
+            // a Content-Length within the bound sizes the one array read into (readNBytes(cap) fills 8 KiB
+            // buffers and copies them, per call); OkHttp holds the stream to that length
+            byte[] bytes = in.readNBytes(announced >= 0 && announced < cap ? (int) announced : cap);
             boolean truncated = bytes.length == cap && in.read() >= 0;
             if (truncated) {
                 log.warn("Graph answer (HTTP {}) is over {} bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES): the rest was not read",
