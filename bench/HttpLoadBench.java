@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * the server's peak RSS. Linux only (reads /proc). Bounded: every phase stops by itself.
  *
  * <pre>
- * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 40]
+ * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 40] [--graph-latency 20]
  *                               [--jar launcher-http/target/ms365-mcp-http.jar]
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
  *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]   (default: deploy/docker/http.jvm-options)
@@ -56,12 +56,13 @@ import java.util.stream.Stream;
  */
 public class HttpLoadBench {
 
-    static final int GRAPH_LATENCY_MS = 20;
+    /** The fake Graph's latency ({@code --graph-latency}): 20 ms; 0 shows the server's own path without idling. */
+    static int graphLatencyMs = 20;
     /**
      * What one Graph call costs a client talking to the fake directly (its 20 ms, plus the bench's own
      * HTTP exchange): "added" latency is measured against this, not the nominal 20.
      */
-    static double graphMs = GRAPH_LATENCY_MS;
+    static double graphMs;
     static final String API_KEY = "bench-api-key-0123456789abcdef";
 
     record Subject(String name, List<String> command, Map<String, String> env, int port) {
@@ -86,6 +87,7 @@ public class HttpLoadBench {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--single" -> single = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--graph-latency" -> graphLatencyMs = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
                 case "--reference" -> reference = args[++i];
                 case "--jvm-options" -> jvmOptions = args[++i];
@@ -119,7 +121,7 @@ public class HttpLoadBench {
             System.out.println("(reference not installed: npm install --prefix bench/.reference @softeria/ms-365-mcp-server@0.155.0)");
         }
         System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d sequential calls for one client; %d clients for %d s after %d s of warm-up; %d cores%n%n",
-                GRAPH_LATENCY_MS, graphMs, single, clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
+                graphLatencyMs, graphMs, single, clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
 
         List<Result> results = new ArrayList<>();
         for (Subject s : subjects) {
@@ -284,7 +286,7 @@ public class HttpLoadBench {
     }
 
     /**
-     * Answers every request after {@link #GRAPH_LATENCY_MS} with three small messages: plain HTTP/1.1, kept-alive
+     * Answers every request after {@link #graphLatencyMs} with three small messages: plain HTTP/1.1, kept-alive
      * connections, one platform thread each that blocks in read and sleeps out the latency (no CPU while waiting,
      * no hand-off between threads), so it costs the shared cores little next to the server under test.
      */
@@ -330,7 +332,7 @@ public class HttpLoadBench {
                 System.arraycopy(BODY, 0, answer, HEAD.length, BODY.length);
                 while (Connection.readHead(in) instanceof Map<String, String> headers) {
                     Connection.readBody(in, headers); // the request's, if any
-                    Thread.sleep(GRAPH_LATENCY_MS);
+                    Thread.sleep(graphLatencyMs);
                     out.write(answer);
                     out.flush();
                 }
