@@ -61,7 +61,7 @@ public final class GraphClient {
 
     private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
     /** Idle connections to Graph kept for reuse: the calls a busy server makes at once. */
-    static final int MAX_IDLE_CONNECTIONS = 256;
+    private static final int MAX_IDLE_CONNECTIONS = 256;
 
     private final URI root;
     private final int maxRetries;
