@@ -60,12 +60,21 @@ import okhttp3.ResponseBody;
 public final class GraphClient {
 
     private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
+    /** Idle connections to Graph kept for reuse: the calls a busy server makes at once. */
+    private static final int MAX_IDLE_CONNECTIONS = 256;
 
     private final URI root;
     private final int maxRetries;
     private final GraphClientSettings settings;
     private final CircuitBreakers circuits;
     private final GraphCallObserver observer;
+    /**
+     * Kept-alive connections, shared by both adapters. OkHttp's default keeps only 5 idle ones: a server making
+     * more calls at once over HTTP/1.1 (a proxy, a sovereign cloud's front end, a fake) then opens a new TCP
+     * connection for most calls and pays the handshake each time.
+     */
+    private final okhttp3.ConnectionPool connections = new okhttp3.ConnectionPool(MAX_IDLE_CONNECTIONS, 5,
+            java.util.concurrent.TimeUnit.MINUTES);
     private volatile BaseGraphRequestAdapter adapter;
     private volatile BaseGraphRequestAdapter downloadAdapter;
 
@@ -391,8 +400,11 @@ public final class GraphClient {
             return new GraphResponse(status, headers, new byte[0]);
         }
         int cap = settings.maxBodyBytes();
+        long announced = body.contentLength();
         try (InputStream in = body.byteStream()) {
-            byte[] bytes = in.readNBytes(cap);
+            // a Content-Length within the bound sizes the one array read into (readNBytes(cap) fills 8 KiB
+            // buffers and copies them, per call); OkHttp holds the stream to that length
+            byte[] bytes = in.readNBytes(announced >= 0 && announced < cap ? (int) announced : cap);
             boolean truncated = bytes.length == cap && in.read() >= 0;
             if (truncated) {
                 log.warn("Graph answer (HTTP {}) is over {} bytes (MS365_MCP_MAX_GRAPH_BODY_BYTES): the rest was not read",
@@ -444,7 +456,7 @@ public final class GraphClient {
         Duration timeout = Duration.ofMillis(settings.timeoutMs());
         return KiotaClientFactory.create(chain.toArray(new Interceptor[0]))
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(15)) < 0 ? timeout : Duration.ofSeconds(15))
-                .readTimeout(timeout);
+                .readTimeout(timeout).connectionPool(connections);
     }
 
     /** {@code {?%24top,%24select}}: the template names every query parameter we set. */
