@@ -252,7 +252,7 @@ public final class HttpMain implements Callable<Integer> {
             case TRUST_PROXY -> new McpAuthentication(null, null, null, settings.proxyUserHeader(), true);
             case LEGACY_PASSTHROUGH -> new McpAuthentication(LegacyPassthrough.verifier(), LegacyPassthrough::tokensFor,
                     new BearerChallenge(null, null), null, true);
-            case OBO -> OnBehalfOfAuthentication.of(auth, ServerMetrics.ENTRA_TOKENS);
+            case OBO -> OnBehalfOfAuthentication.of(auth, ServerMetrics.ENTRA_TOKENS, settings.publicUrl());
             case OAUTH -> throw new IllegalStateException("the OAuth front door is wired by FrontDoor");
         };
     }

@@ -273,8 +273,16 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
         }
     }
 
-    /** An absolute http(s) URL without path, query or fragment; a trailing slash is dropped. */
     static URI publicUrl(String value) {
+        return origin(value, "MS365_MCP_PUBLIC_URL (--public-url) must be the http(s) origin clients use, like "
+                + "https://ms365-mcp.example.com (no path), got '" + value + "'");
+    }
+
+    /**
+     * An absolute http(s) URL without path, query, fragment or user info, scheme and host in lower case; a
+     * trailing slash is dropped. Anything else: {@link IllegalArgumentException} with {@code refusal}.
+     */
+    public static URI origin(String value, String refusal) {
         String v = value.strip();
         while (v.endsWith("/")) {
             v = v.substring(0, v.length() - 1);
@@ -289,8 +297,7 @@ public record HttpSettings(InetSocketAddress listen, URI publicUrl, boolean publ
             }
             return new URI(scheme, null, u.getHost().toLowerCase(Locale.ROOT), u.getPort(), null, null, null);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("MS365_MCP_PUBLIC_URL (--public-url) must be the http(s) origin clients "
-                    + "use, like https://ms365-mcp.example.com (no path), got '" + value + "'");
+            throw new IllegalArgumentException(refusal);
         }
     }
 

@@ -178,6 +178,8 @@ public final class JettyServer {
         }
         if (oauth != null) {
             mapOAuth(context, oauth);
+        } else if (auth.challenge() != null && auth.challenge().document() != null) {
+            mapProtectedResourceMetadata(context, auth.challenge().document().servlet());
         }
         metrics = features.metrics();
         if (metrics != null) {
@@ -192,10 +194,7 @@ public final class JettyServer {
 
     /** The OAuth 2.1 front door's endpoints; every URL they advertise comes from the public URL. */
     public static void mapOAuth(ServletContextHandler context, AuthorizationServer oauth) {
-        context.addServlet(new ServletHolder("oauth-resource-metadata-mcp", oauth.protectedResourceMetadata()),
-                AuthorizationServer.PROTECTED_RESOURCE_METADATA + MCP_PATH);
-        context.addServlet(new ServletHolder("oauth-resource-metadata", oauth.protectedResourceMetadata()),
-                AuthorizationServer.PROTECTED_RESOURCE_METADATA);
+        mapProtectedResourceMetadata(context, oauth.protectedResourceMetadata());
         context.addServlet(new ServletHolder("oauth-server-metadata", oauth.authorizationServerMetadata()),
                 AuthorizationServer.AUTHORIZATION_SERVER_METADATA);
         context.addServlet(new ServletHolder("oauth-register", oauth.registration()), AuthorizationServer.REGISTER);
@@ -203,6 +202,14 @@ public final class JettyServer {
         context.addServlet(new ServletHolder("oauth-callback", oauth.callback()), AuthorizationServer.CALLBACK);
         context.addServlet(new ServletHolder("oauth-token", oauth.token()), AuthorizationServer.TOKEN);
         context.addServlet(new ServletHolder("oauth-revoke", oauth.revocation()), AuthorizationServer.REVOKE);
+    }
+
+    /** RFC 9728 metadata at its path for {@code /mcp} and at the root form clients fall back to. */
+    private static void mapProtectedResourceMetadata(ServletContextHandler context, HttpServlet metadata) {
+        context.addServlet(new ServletHolder("oauth-resource-metadata-mcp", metadata),
+                AuthorizationServer.PROTECTED_RESOURCE_METADATA + MCP_PATH);
+        context.addServlet(new ServletHolder("oauth-resource-metadata", metadata),
+                AuthorizationServer.PROTECTED_RESOURCE_METADATA);
     }
 
     /** Puts the authenticated caller (and a request-bound token source) where the tools read them. */

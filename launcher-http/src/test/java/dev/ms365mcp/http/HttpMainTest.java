@@ -45,7 +45,7 @@ class HttpMainTest {
         assertThat(run(Map.of("MS365_MCP_ATTACHMENT_URL_BASE", "https://files.example.com/path?x=1")))
                 .contains("MS365_MCP_ATTACHMENT_URL_BASE must be an http(s) origin");
         assertThat(run(Map.of("MS365_MCP_UPLOAD_MAX_BYTES", "-5"))).contains("MS365_MCP_UPLOAD_MAX_BYTES must be a "
-                + "positive number");
+                + "whole number >= 1");
         assertThat(run(Map.of("MS365_MCP_FILE_LINKS_PER_USER", "0"))).contains("MS365_MCP_FILE_LINKS_PER_USER");
     }
 

@@ -42,4 +42,21 @@ public final class EnvironmentValues {
         }
         throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
     }
+
+    /** A whole number of at least {@code min}, as a long (sizes in bytes). */
+    public static long longInteger(Map<String, String> env, String name, long dflt, long min) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
+    }
 }

@@ -1,10 +1,9 @@
 package dev.ms365mcp.http.files;
 
+import dev.ms365mcp.http.HttpSettings;
 import dev.ms365mcp.tools.EnvironmentValues;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,47 +29,16 @@ public record FileLinkSettings(Duration downloadTtl, Duration uploadTtl, long up
                     + MAX_DOWNLOAD_TTL_S + " (seconds a download link lives), got " + downloadTtl);
         }
         int uploadTtl = EnvironmentValues.integer(env, "MS365_MCP_UPLOAD_URL_TTL_S", 600, 1);
-        long max = bytes(env, "MS365_MCP_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES);
+        long max = EnvironmentValues.longInteger(env, "MS365_MCP_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES, 1);
         int perUser = EnvironmentValues.integer(env, "MS365_MCP_FILE_LINKS_PER_USER", 20, 1);
         String base = env.get("MS365_MCP_ATTACHMENT_URL_BASE");
         return new FileLinkSettings(Duration.ofSeconds(downloadTtl), Duration.ofSeconds(uploadTtl), max, perUser,
                 base == null || base.isBlank() ? publicUrl : origin(base));
     }
 
-    private static long bytes(Map<String, String> env, String name, long dflt) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v.strip());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a positive number of bytes, got '" + v + "'");
-    }
-
     /** {@code http(s)://host[:port]}, nothing after it; a trailing slash is dropped. */
     static URI origin(String value) {
-        String v = value.strip();
-        while (v.endsWith("/")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        try {
-            URI u = new URI(v);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || u.getHost() == null || u.getRawQuery() != null
-                    || u.getRawFragment() != null || u.getUserInfo() != null
-                    || u.getRawPath() != null && !u.getRawPath().isEmpty()) {
-                throw new URISyntaxException(v, "not an origin");
-            }
-            return new URI(scheme, null, u.getHost().toLowerCase(Locale.ROOT), u.getPort(), null, null, null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("MS365_MCP_ATTACHMENT_URL_BASE must be an http(s) origin such as "
-                    + "https://files.example.com (no path, query or fragment), got '" + value + "'");
-        }
+        return HttpSettings.origin(value, "MS365_MCP_ATTACHMENT_URL_BASE must be an http(s) origin such as "
+                + "https://files.example.com (no path, query or fragment), got '" + value + "'");
     }
 }

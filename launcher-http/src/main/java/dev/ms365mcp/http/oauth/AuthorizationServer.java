@@ -3,6 +3,7 @@ package dev.ms365mcp.http.oauth;
 import dev.ms365mcp.http.state.StateStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The server's OAuth 2.1 authorization server, assembled: the endpoints {@code JettyServer} maps, the
@@ -59,7 +60,7 @@ public final class AuthorizationServer implements AutoCloseable {
 
     /** {@code resource_metadata} for {@code WWW-Authenticate} on {@code /mcp}. */
     public String resourceMetadataUrl() {
-        return ProtectedResourceMetadata.url(settings);
+        return ProtectedResourceMetadata.url(settings.publicUrl());
     }
 
     /** Revokes every grant of the user: called when the upstream says they must sign in again. */
@@ -68,7 +69,7 @@ public final class AuthorizationServer implements AutoCloseable {
     }
 
     public HttpServlet protectedResourceMetadata() {
-        return new ProtectedResourceMetadata(settings);
+        return new ProtectedResourceMetadata(settings.resource(), List.of(settings.issuer()), settings.scopes()).servlet();
     }
 
     public HttpServlet authorizationServerMetadata() {

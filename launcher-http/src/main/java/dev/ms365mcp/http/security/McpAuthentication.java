@@ -1,6 +1,7 @@
 package dev.ms365mcp.http.security;
 
 import dev.ms365mcp.auth.TokenProvider;
+import dev.ms365mcp.http.oauth.ProtectedResourceMetadata;
 import java.util.function.Function;
 
 /**
@@ -23,8 +24,15 @@ public record McpAuthentication(BearerTokenVerifier verifier, Function<String, T
      *
      * @param resourceMetadata the protected-resource metadata URL; null when this mode has none (API key)
      * @param scope            the scopes to ask for; null: none named
+     * @param document         the metadata document {@code /.well-known/oauth-protected-resource} serves when no
+     *                         front door of ours does ({@code --obo}: Entra is the authorization server); null: none
      */
-    public record BearerChallenge(String resourceMetadata, String scope) {
+    public record BearerChallenge(String resourceMetadata, String scope, ProtectedResourceMetadata document) {
+
+        /** A challenge whose metadata document, if any, is served by the front door itself. */
+        public BearerChallenge(String resourceMetadata, String scope) {
+            this(resourceMetadata, scope, null);
+        }
 
         /** The header value, with {@code error="invalid_token"} when a token was sent and refused. */
         public String header(boolean tokenSent) {

@@ -11,13 +11,17 @@ import dev.ms365mcp.auth.obo.EntraAccessTokenValidator;
 import dev.ms365mcp.auth.obo.EntraCaller;
 import dev.ms365mcp.auth.obo.OnBehalfOfTokenProvider;
 import dev.ms365mcp.auth.obo.SigningKeysUnavailableException;
+import dev.ms365mcp.http.oauth.OAuthSettings;
+import dev.ms365mcp.http.oauth.ProtectedResourceMetadata;
 import dev.ms365mcp.http.security.McpAuthentication.BearerChallenge;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,20 +64,29 @@ public final class OnBehalfOfAuthentication {
 
     /**
      * The server's app registration validates callers' tokens and exchanges them with Entra; {@code observer}
-     * is told of each exchange.
+     * is told of each exchange. A 401 points clients at RFC 9728 metadata naming Entra (the tenant's v2.0
+     * issuer) as the authorization server and this API's scope, so a client that knows Entra can sign in.
      */
-    public static McpAuthentication of(AuthSettings auth, TokenObserver observer) {
+    public static McpAuthentication of(AuthSettings auth, TokenObserver observer, URI publicUrl) {
         if (auth.clientId() == null || !auth.hasClientCredential()) {
             throw new IllegalArgumentException("--obo exchanges callers' tokens as this server's app registration: set "
                     + "MS365_MCP_CLIENT_ID, MS365_MCP_TENANT_ID and MS365_MCP_CLIENT_SECRET (or a certificate)");
         }
+        String scope = "api://" + auth.clientId() + "/.default";
+        String entra = auth.endpoint().authorityBase() + "/" + auth.tenantId() + "/v2.0";
+        ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(publicUrl + OAuthSettings.MCP_PATH,
+                List.of(entra), List.of(scope));
         return new OnBehalfOfAuthentication(new EntraAccessTokenValidator(auth), new OnBehalfOfTokenProvider(auth, null, observer))
-                .authentication("api://" + auth.clientId() + "/.default");
+                .authentication(new BearerChallenge(ProtectedResourceMetadata.url(publicUrl), scope, metadata));
     }
 
     /** How {@code /mcp} authenticates with this; {@code scope} is what a 401 tells clients to ask Entra for. */
     public McpAuthentication authentication(String scope) {
-        return new McpAuthentication(this::verify, this::tokensFor, new BearerChallenge(null, scope), null, true);
+        return authentication(new BearerChallenge(null, scope));
+    }
+
+    McpAuthentication authentication(BearerChallenge challenge) {
+        return new McpAuthentication(this::verify, this::tokensFor, challenge, null, true);
     }
 
     Optional<Caller> verify(String token) {

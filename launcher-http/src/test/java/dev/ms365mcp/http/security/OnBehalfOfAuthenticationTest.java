@@ -183,4 +183,36 @@ class OnBehalfOfAuthenticationTest {
 
         assertThat(McpHttpClient.text(me(client))).contains(ALICE);
     }
+
+    @Test
+    void a401PointsClientsAtMetadataNamingEntraAndThisApisScope() throws Exception {
+        AuthSettings settings = AuthSettings.fromEnv(Map.of(
+                "MS365_MCP_CLIENT_ID", FakeEntra.CONFIDENTIAL_CLIENT_ID,
+                "MS365_MCP_CLIENT_SECRET", FakeEntra.CONFIDENTIAL_CLIENT_SECRET,
+                "MS365_MCP_TENANT_ID", FakeEntra.TENANT_ID,
+                "MS365_MCP_AUTHORITY_URL", entra.authorityBase().toString()));
+        try (TestServer obo = TestServer.builder().auth(OnBehalfOfAuthentication.of(settings,
+                dev.ms365mcp.auth.TokenObserver.NONE, java.net.URI.create("https://mcp.example.com"))).start()) {
+            HttpResponse<String> refused = obo.client(null).post(INIT);
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+                    .contains("resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"")
+                    .contains("scope=\"" + API + "/.default\"");
+
+            for (String path : new String[] {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"}) {
+                HttpResponse<String> metadata = McpHttpClient.HTTP.send(
+                        java.net.http.HttpRequest.newBuilder(obo.url(path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metadata.statusCode()).isEqualTo(200);
+                JsonNode doc = JsonMapper.shared().readTree(metadata.body());
+                assertThat(doc.path("resource").asString()).isEqualTo("https://mcp.example.com/mcp");
+                assertThat(doc.path("authorization_servers").get(0).asString())
+                        .isEqualTo(entra.authorityBase() + "/" + FakeEntra.TENANT_ID + "/v2.0");
+                assertThat(doc.path("scopes_supported").get(0).asString()).isEqualTo(API + "/.default");
+            }
+            // No front door of ours in this mode: nothing else of OAuth is served.
+            HttpResponse<String> as = McpHttpClient.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    obo.url("/.well-known/oauth-authorization-server")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(as.statusCode()).isEqualTo(404);
+        }
+    }
 }
