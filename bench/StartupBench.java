@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cold start of an MCP STDIO server as a desktop client sees it: spawn, send initialize, wait for
- * the answer, send tools/list, wait for the answer; then read the process's peak RSS (VmHWM) and
- * close stdin. Prints the median of N runs for ms365-mcp and, when installed, the TypeScript
- * reference, side by side with ratios. Linux only (reads /proc).
+ * the answer, send tools/list, wait for the answer; then read the process's peak RSS (VmHWM) and CPU
+ * time and close stdin. Prints the median of N rounds (each runs every subject once) for ms365-mcp
+ * and, when installed, the TypeScript reference, side by side with ratios. Linux only (reads /proc).
  *
  * <pre>
  * java bench/StartupBench.java [--runs 10] [--jar launcher-stdio/target/ms365-mcp-stdio.jar]
@@ -90,15 +90,19 @@ public class StartupBench {
         }
         System.out.printf("%d runs each, org mode, median; machine: %d cores; load average at start: %s%n%n", runs,
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
-        List<Run> medians = new ArrayList<>();
+        // Round robin: each round runs every subject once, so load that changes during the run (other
+        // builds on a shared machine) falls on all of them alike and the ratios stay comparable.
         for (Subject s : subjects) {
             measure(s, 1); // warm the page cache, not counted
-            List<Run> all = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                all.add(measure(s, 1));
-            }
-            medians.add(median(all));
         }
+        List<List<Run>> all = new ArrayList<>();
+        subjects.forEach(s -> all.add(new ArrayList<>()));
+        for (int i = 0; i < runs; i++) {
+            for (int j = 0; j < subjects.size(); j++) {
+                all.get(j).add(measure(subjects.get(j), 1));
+            }
+        }
+        List<Run> medians = all.stream().map(StartupBench::median).toList();
         System.out.printf("%-48s %12s %14s %14s %16s %12s%n", "server", "initialize", "tools/list", "peak RSS", "tools/list size",
                 "CPU time");
         for (int i = 0; i < subjects.size(); i++) {
