@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cold start of an MCP STDIO server as a desktop client sees it: spawn, send initialize, wait for
- * the answer, send tools/list, wait for the answer; then read the process's peak RSS (VmHWM) and
- * close stdin. Prints the median of N runs for ms365-mcp and, when installed, the TypeScript
- * reference, side by side with ratios. Linux only (reads /proc).
+ * the answer, send tools/list, wait for the answer; then read the process's peak RSS (VmHWM) and CPU
+ * time and close stdin. Prints the median of N rounds (each runs every subject once) for ms365-mcp
+ * and, when installed, the TypeScript reference, side by side with ratios. Linux only (reads /proc).
  *
  * <pre>
  * java bench/StartupBench.java [--runs 10] [--jar launcher-stdio/target/ms365-mcp-stdio.jar]
@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public class StartupBench {
 
-    record Run(double initializeMs, double toolsListMs, long peakRssKb, int toolsListBytes) {
+    /** {@code cpuMs}: CPU time (user + system) the process tree had used when tools/list was answered. */
+    record Run(double initializeMs, double toolsListMs, long peakRssKb, int toolsListBytes, double cpuMs) {
     }
 
     /** {@code beforeRun} runs before each run (e.g. empties the launcher's cache for a first-run measurement). */
@@ -87,31 +88,38 @@ public class StartupBench {
         } else {
             System.out.println("(reference not installed: npm install --prefix bench/.reference @softeria/ms-365-mcp-server@0.155.0)");
         }
-        System.out.printf("%d runs each, org mode, median; machine: %d cores%n%n", runs,
-                Runtime.getRuntime().availableProcessors());
-        List<Run> medians = new ArrayList<>();
+        System.out.printf("%d runs each, org mode, median; machine: %d cores; load average at start: %s%n%n", runs,
+                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
+        // Round robin: each round runs every subject once, so load that changes during the run (other
+        // builds on a shared machine) falls on all of them alike and the ratios stay comparable.
         for (Subject s : subjects) {
             measure(s, 1); // warm the page cache, not counted
-            List<Run> all = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                all.add(measure(s, 1));
-            }
-            medians.add(median(all));
         }
-        System.out.printf("%-48s %12s %14s %14s %16s%n", "server", "initialize", "tools/list", "peak RSS", "tools/list size");
+        List<List<Run>> all = new ArrayList<>();
+        subjects.forEach(s -> all.add(new ArrayList<>()));
+        for (int i = 0; i < runs; i++) {
+            for (int j = 0; j < subjects.size(); j++) {
+                all.get(j).add(measure(subjects.get(j), 1));
+            }
+        }
+        List<Run> medians = all.stream().map(StartupBench::median).toList();
+        System.out.printf("%-48s %12s %14s %14s %16s %12s%n", "server", "initialize", "tools/list", "peak RSS", "tools/list size",
+                "CPU time");
         for (int i = 0; i < subjects.size(); i++) {
             Run r = medians.get(i);
-            System.out.printf("%-48s %10.0f ms %12.0f ms %10.1f MiB %12d bytes%n", subjects.get(i).name(), r.initializeMs(),
-                    r.toolsListMs(), r.peakRssKb() / 1024.0, r.toolsListBytes());
+            System.out.printf("%-48s %10.0f ms %12.0f ms %10.1f MiB %12d bytes %9.0f ms%n", subjects.get(i).name(), r.initializeMs(),
+                    r.toolsListMs(), r.peakRssKb() / 1024.0, r.toolsListBytes(), r.cpuMs());
         }
+        System.out.printf("(load average at end: %s)%n", Files.readString(Path.of("/proc/loadavg")).strip());
         Run ref = medians.get(medians.size() - 1);
         if (subjects.get(subjects.size() - 1).name().startsWith("reference")) {
             System.out.println();
             for (int i = 0; i < subjects.size() - 1; i++) {
                 Run r = medians.get(i);
-                System.out.printf("%-48s time %.2fx   peak RSS %.2fx   tools/list size %.3fx   (of the reference)%n",
+                System.out.printf("%-48s time %.2fx   peak RSS %.2fx   tools/list size %.3fx   CPU %.2fx   (of the reference)%n",
                         subjects.get(i).name(), r.toolsListMs() / ref.toolsListMs(),
-                        (double) r.peakRssKb() / ref.peakRssKb(), (double) r.toolsListBytes() / ref.toolsListBytes());
+                        (double) r.peakRssKb() / ref.peakRssKb(), (double) r.toolsListBytes() / ref.toolsListBytes(),
+                        r.cpuMs() / ref.cpuMs());
             }
         }
     }
@@ -135,12 +143,13 @@ public class StartupBench {
         String list = await(out, "\"id\":2");
         double listMs = (System.nanoTime() - start) / 1e6;
         long rss = peakRssKb(p.pid());
+        double cpu = cpuMs(p.pid());
         in.close();
         if (!p.waitFor(s.awaitExit() ? 300 : 10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
         int resultBytes = list.getBytes(StandardCharsets.UTF_8).length;
-        return new Run(initMs, listMs, rss, resultBytes);
+        return new Run(initMs, listMs, rss, resultBytes, cpu);
     }
 
     /** Unpacks the distribution archive (default: the one the build made) and returns its bin/ms365-mcp. */
@@ -204,6 +213,28 @@ public class StartupBench {
         return kb;
     }
 
+    /**
+     * CPU time of the process and its children, in ms: utime + stime + cutime + cstime from /proc (the
+     * last two hold what exited children used, e.g. a launcher script's subprocesses before its exec).
+     * Less sensitive than wall time to other load on a shared machine.
+     */
+    static double cpuMs(long pid) throws IOException {
+        double ms = 0;
+        List<Long> pids = new ArrayList<>(List.of(pid));
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        for (long p : pids) {
+            Path stat = Path.of("/proc/" + p + "/stat");
+            if (!Files.exists(stat)) {
+                continue;
+            }
+            String text = Files.readString(stat);
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            // Fields 14-17 of proc(5), counted from the state field (3); clock ticks of 10 ms.
+            ms += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10.0;
+        }
+        return ms;
+    }
+
     static long vmHwm(long pid) throws IOException {
         Path status = Path.of("/proc/" + pid + "/status");
         if (!Files.exists(status)) {
@@ -217,7 +248,9 @@ public class StartupBench {
         double[] init = runs.stream().mapToDouble(Run::initializeMs).sorted().toArray();
         double[] list = runs.stream().mapToDouble(Run::toolsListMs).sorted().toArray();
         long[] rss = runs.stream().mapToLong(Run::peakRssKb).sorted().toArray();
-        return new Run(init[init.length / 2], list[list.length / 2], rss[rss.length / 2], runs.get(0).toolsListBytes());
+        double[] cpu = runs.stream().mapToDouble(Run::cpuMs).sorted().toArray();
+        return new Run(init[init.length / 2], list[list.length / 2], rss[rss.length / 2], runs.get(0).toolsListBytes(),
+                cpu[cpu.length / 2]);
     }
 
     static String join(String... parts) {

@@ -33,7 +33,7 @@ public final class AotTraining {
         System.setOut(nowhere);
         // The same path as a desktop start: serving flags bound without picocli's model.
         StdioMain server = new StdioMain(nowhere, Map.of("SILENT", "true"));
-        if (!FastFlags.bind(server, new String[] {"--org-mode"})) {
+        if (!FastFlags.bind(server.tools, new String[] {"--org-mode"})) {
             throw new IllegalStateException("--org-mode must bind on the fast path");
         }
         System.exit(server.callReportingBadInput());

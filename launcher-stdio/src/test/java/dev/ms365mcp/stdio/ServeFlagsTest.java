@@ -13,7 +13,7 @@ class ServeFlagsTest {
 
     private static StdioMain bound(String... args) {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(FastFlags.bind(m, args)).as("binds %s", String.join(" ", args)).isTrue();
+        assertThat(FastFlags.bind(m.tools, args)).as("binds %s", String.join(" ", args)).isTrue();
         return m;
     }
 
@@ -40,7 +40,7 @@ class ServeFlagsTest {
             "--preset"})
     void everythingElseGoesToPicocli(String arg) {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(FastFlags.bind(m, new String[] {arg})).isFalse();
+        assertThat(FastFlags.bind(m.tools, new String[] {arg})).isFalse();
         assertThat(m.tools.orgMode).isNull();
         assertThat(m.tools.presets).isNull();
     }
@@ -48,7 +48,7 @@ class ServeFlagsTest {
     @Test
     void nothingIsBoundWhenALaterArgumentFallsBack() {
         StdioMain m = new StdioMain(System.out, Map.of());
-        assertThat(FastFlags.bind(m, new String[] {"--org-mode", "--help"})).isFalse();
+        assertThat(FastFlags.bind(m.tools, new String[] {"--org-mode", "--help"})).isFalse();
         assertThat(m.tools.orgMode).isNull();
     }
 }

@@ -1,6 +1,7 @@
 package dev.ms365mcp.stdio.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The distribution as users start it: {@code bin/ms365-mcp} from the unpacked tar.gz. The first run
@@ -55,12 +58,21 @@ class LauncherScriptIT {
 
     /** initialize, then tools/list, each awaited as a client does; then stdin closes and the process ends. */
     private Session session(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--org-mode");
+        return session(List.of(), env);
+    }
+
+    /** The same, with the launcher run by {@code shell} (e.g. dash, bash) instead of its #! line. */
+    private Session session(List<String> shell, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>(shell);
+        command.add(launcher.toString());
+        command.add("--org-mode");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("MS365_MCP_AOT_CACHE_DIR", cacheDir.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
+        Path cwd = Path.of("/proc/" + p.pid() + "/cwd");
         StringBuilder stderr = new StringBuilder();
         Thread errors = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = p.errorReader(StandardCharsets.UTF_8)) {
@@ -77,6 +89,8 @@ class LauncherScriptIT {
             send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
             send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
             awaitLine(out, lines, "\"id\":2");
+            // The launcher changes directory to find its home, and must come back: .env is read from here.
+            assertThat(Files.readSymbolicLink(cwd)).isEqualTo(dir.toRealPath());
             in.close();
             // Recording the cache happens after the session: give it time.
             assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
@@ -176,5 +190,25 @@ class LauncherScriptIT {
         Session warm = session(Map.of("MS365_MCP_JAVA_OPTS", "-Xlog:class+load=info:stderr"));
         assertServed(warm);
         assertThat(warm.stderr()).contains("dev.ms365mcp.stdio.StdioMain source: shared objects file");
+    }
+
+    /**
+     * The POSIX launcher under each shell it may meet as /bin/sh (dash, bash, busybox when installed):
+     * the first start serves and records the cache, the next uses it — and a warm start runs no
+     * external command at all (PATH empty: no tr, find, ls…; every fork costs start-up time).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash", "busybox"})
+    void servesUnderEveryShellAndAWarmStartNeedsNoExternalCommand(String name) throws Exception {
+        Path shell = Stream.of("/usr/bin/", "/bin/").map(d -> Path.of(d + name)).filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(shell != null, name + " is not installed");
+        List<String> run = name.equals("busybox") ? List.of(shell.toString(), "sh") : List.of(shell.toString());
+        assertServed(session(run, Map.of()));
+        assertThat(cacheFiles()).as("one finished cache, no temporary files").hasSize(1);
+        Session warm = session(run, Map.of("PATH", dir.resolve("empty").toString(),
+                "MS365_MCP_JAVA_OPTS", "-Xlog:class+load=info:stderr"));
+        assertServed(warm);
+        assertThat(warm.stderr()).contains("dev.ms365mcp.stdio.StdioMain source: shared objects file")
+                .doesNotContain("not found");
     }
 }

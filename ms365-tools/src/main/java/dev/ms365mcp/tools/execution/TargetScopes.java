@@ -21,16 +21,31 @@ final class TargetScopes {
     private record Template(String method, List<Pattern> segments, List<String> scopes) {
     }
 
-    private final List<Template> templates = new ArrayList<>();
+    private final List<ToolDef> catalog;
+    /**
+     * Built on the first call that needs it, not at start-up: over a thousand path-segment patterns
+     * that most sessions never use (only rows without scopes ask).
+     */
+    private volatile List<Template> templates;
 
     TargetScopes(List<ToolDef> catalog) {
-        for (ToolDef t : catalog) {
-            if (t.method() == ToolDef.HttpMethod.LOCAL || t.scopes().isEmpty()) {
-                continue;
+        this.catalog = catalog;
+    }
+
+    private List<Template> templates() {
+        List<Template> built = templates;
+        if (built == null) {
+            built = new ArrayList<>();
+            for (ToolDef t : catalog) {
+                if (t.method() == ToolDef.HttpMethod.LOCAL || t.scopes().isEmpty()) {
+                    continue;
+                }
+                List<Pattern> segments = GraphPaths.resourceSegments(t.path()).stream().map(TargetScopes::segment).toList();
+                built.add(new Template(t.method().name(), segments, t.scopes()));
             }
-            List<Pattern> segments = GraphPaths.resourceSegments(t.path()).stream().map(TargetScopes::segment).toList();
-            templates.add(new Template(t.method().name(), segments, t.scopes()));
+            templates = built = List.copyOf(built);
         }
+        return built;
     }
 
     /** {@code encodedPath}: below the Graph root, with or without the version, no query. */
@@ -45,7 +60,7 @@ final class TargetScopes {
 
     private Template best(String method, List<String> target) {
         Template best = null;
-        for (Template t : templates) {
+        for (Template t : templates()) {
             if (t.method().equals(method) && matchesPrefix(t, target)
                     && (best == null || t.segments().size() > best.segments().size())) {
                 best = t;
