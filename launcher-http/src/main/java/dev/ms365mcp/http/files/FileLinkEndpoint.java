@@ -65,19 +65,37 @@ public final class FileLinkEndpoint extends HttpServlet {
         }
     }
 
+    /** A live ticket of the right kind, and the token source of the user it is bound to. */
+    private record Admission(String ticket, FileTickets.Ticket grant, TokenProvider tokens) {
+    }
+
+    /**
+     * The request's ticket when it is live, of the right kind, and redeemed by its user; otherwise null, the
+     * refusal (410, 401, 403) already answered and the ticket left as it was.
+     */
+    private Admission admission(HttpServletRequest req, HttpServletResponse resp, boolean upload) throws IOException {
+        String ticket = ticket(req, upload ? "/upload/" : "/download/");
+        Optional<FileTickets.Ticket> grant = ticket == null ? Optional.empty() : tickets.peek(ticket);
+        if (grant.isEmpty() || (upload ? grant.get().upload() : grant.get().download()) == null) {
+            if (upload) {
+                refuseBody(resp);
+            }
+            gone(resp);
+            return null;
+        }
+        TokenProvider tokens = admitted(req, resp, grant.get());
+        return tokens == REFUSED ? null : new Admission(ticket, grant.get(), tokens);
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String ticket = ticket(req, "/download/");
-        Optional<FileTickets.Ticket> grant = ticket == null ? Optional.empty() : tickets.peek(ticket);
-        if (grant.isEmpty() || grant.get().download() == null) {
-            gone(resp);
+        Admission a = admission(req, resp, false);
+        if (a == null) {
             return;
         }
-        FileTickets.Ticket t = grant.get();
-        TokenProvider requestTokens = admitted(req, resp, t);
-        if (requestTokens == REFUSED) {
-            return;
-        }
+        String ticket = a.ticket();
+        FileTickets.Ticket t = a.grant();
+        TokenProvider requestTokens = a.tokens();
         if (!tickets.consume(ticket)) {
             gone(resp);
             return;
@@ -113,18 +131,13 @@ public final class FileLinkEndpoint extends HttpServlet {
 
     @Override
     protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String ticket = ticket(req, "/upload/");
-        Optional<FileTickets.Ticket> grant = ticket == null ? Optional.empty() : tickets.peek(ticket);
-        if (grant.isEmpty() || grant.get().upload() == null) {
-            refuseBody(resp);
-            gone(resp);
+        Admission a = admission(req, resp, true);
+        if (a == null) {
             return;
         }
-        FileTickets.Ticket t = grant.get();
-        TokenProvider requestTokens = admitted(req, resp, t);
-        if (requestTokens == REFUSED) {
-            return;
-        }
+        String ticket = a.ticket();
+        FileTickets.Ticket t = a.grant();
+        TokenProvider requestTokens = a.tokens();
         long length = req.getContentLengthLong();
         if (length < 0) {
             refuseBody(resp);
