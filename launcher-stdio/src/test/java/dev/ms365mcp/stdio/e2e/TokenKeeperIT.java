@@ -125,6 +125,18 @@ class TokenKeeperIT {
         assertThat(lines).as("no matching line within " + limit).anyMatch(wanted);
     }
 
+    /** The keeper logs a round's line before it writes the round's status: the status, once it says {@code state}. */
+    private static String statusOnceWritten(Path status, String state) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.exists(status) && Files.readString(status).startsWith(state)) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return Files.exists(status) ? Files.readString(status) : "(no status file)";
+    }
+
     private int health() throws Exception {
         Process p = builder(List.of(McpClientRun.java(), "-cp", System.getProperty("e2e.jar"),
                 "dev.ms365mcp.stdio.HealthProbe", "--token-keeper")).redirectErrorStream(true).start();
@@ -146,7 +158,7 @@ class TokenKeeperIT {
         int afterFirst = entra.tokenRequests("refresh_token").size();
         assertThat(afterFirst).isGreaterThanOrEqualTo(1);
         Path status = home.resolve("data/token-keeper.status");
-        assertThat(Files.readString(status)).startsWith("ok ");
+        assertThat(statusOnceWritten(status, "ok ")).startsWith("ok ");
         assertThat(health()).isZero();
 
         // The schedule: a second refresh after MS365_MCP_REFRESH_INTERVAL (5s) without any tool call.
@@ -163,7 +175,7 @@ class TokenKeeperIT {
         entra.revokeRefreshTokens(USER);
         await(log, l -> l.contains(USER + ": Microsoft Entra requires a new sign-in")
                 && l.endsWith("Sign in again with: " + LOGIN_COMMAND), Duration.ofSeconds(20));
-        assertThat(Files.readString(status)).startsWith("sign-in-required ");
+        assertThat(statusOnceWritten(status, "sign-in-required ")).startsWith("sign-in-required ");
         assertThat(health()).isEqualTo(1);
 
         String all = String.join("\n", log);
