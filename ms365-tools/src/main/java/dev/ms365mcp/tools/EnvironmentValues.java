@@ -28,19 +28,11 @@ public final class EnvironmentValues {
 
     /** A whole number of at least {@code min}. */
     public static int integer(Map<String, String> env, String name, int dflt, int min) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
+        long n = longInteger(env, name, dflt, min);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + env.get(name) + "'");
         }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + v + "'");
+        return (int) n;
     }
 
     /** A whole number of at least {@code min}, as a long (sizes in bytes). */

@@ -2,8 +2,7 @@ package dev.ms365mcp.http.logging;
 
 import dev.ms365mcp.http.JsonResponses;
 import dev.ms365mcp.http.security.Caller;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
+import dev.ms365mcp.http.transport.AsyncCompletion;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,24 +49,7 @@ public final class AccessLog extends HttpFilter {
         } finally {
             if (req.isAsyncStarted()) {
                 // Streams (SSE) end later: log when they do.
-                req.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        line(req, resp, start, id);
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                    }
-                });
+                AsyncCompletion.whenComplete(req, () -> line(req, resp, start, id));
             } else {
                 line(req, resp, start, id);
             }

@@ -1,8 +1,6 @@
 package dev.ms365mcp.http.transport;
 
 import dev.ms365mcp.http.JsonResponses;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -49,24 +47,7 @@ public final class GracefulStop extends HttpFilter {
                 // The answer is written later (the streamable transport's SSE reply): the message is in
                 // flight until the async cycle completes, not when the servlet returns.
                 async = true;
-                req.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        finished();
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                    }
-                });
+                AsyncCompletion.whenComplete(req, this::finished);
             }
         } finally {
             if (!async) {
