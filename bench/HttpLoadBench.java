@@ -82,7 +82,7 @@ public class HttpLoadBench {
 
     record Result(double singleP50, double singleP99, double callsPerSecond, double loadP50, double loadP99,
             long errors, long calls, long peakRssKb, double serverCpuMsPerCall, double benchCpuMsPerCall,
-            double singleServerCpuMsPerCall) {
+            double singleServerCpuMsPerCall, double singleJitCpuMsPerCall) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -156,14 +156,14 @@ public class HttpLoadBench {
         }
         graph.close();
 
-        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s %14s%n", "server", "1 client added p50/p99", "calls/s",
-                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench", "1 client srv CPU");
+        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s %22s%n", "server", "1 client added p50/p99", "calls/s",
+                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench", "1 client srv CPU/JIT");
         for (int i = 0; i < subjects.size(); i++) {
             Result r = results.get(i);
-            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f %11.3f ms%n",
+            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f %10.3f / %6.3f ms%n",
                     subjects.get(i).name(), r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(),
                     r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(), r.benchCpuMsPerCall(),
-                    r.singleServerCpuMsPerCall());
+                    r.singleServerCpuMsPerCall(), r.singleJitCpuMsPerCall());
         }
         if (results.size() == 2) {
             Result a = results.get(0);
@@ -197,13 +197,20 @@ public class HttpLoadBench {
             load(sessions, Duration.ofSeconds(warmup), new ConcurrentLinkedQueue<>(), new AtomicLong());
             double[] one = new double[single];
             Session solo = new Session(mcp);
+            // One client calling with 20 ms pauses takes other branches than 64 busy ones (the thread pools idle
+            // between calls), and C2 recompiles for them: a pass of the same length first, not measured.
+            for (int i = 0; i < single; i++) {
+                solo.call();
+            }
             long soloCpu = cpuMs(p.pid());
+            long soloJit = jitCpuMs(p.pid());
             for (int i = 0; i < single; i++) {
                 long t = System.nanoTime();
                 solo.call();
                 one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
             }
             soloCpu = cpuMs(p.pid()) - soloCpu;
+            soloJit = jitCpuMs(p.pid()) - soloJit;
             Arrays.sort(one);
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong errors = new AtomicLong();
@@ -218,7 +225,7 @@ public class HttpLoadBench {
             long rss = peakRssKb(p.pid());
             return new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99), errors.get(),
                     calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls),
-                    (double) soloCpu / Math.max(1, single));
+                    (double) soloCpu / Math.max(1, single), (double) soloJit / Math.max(1, single));
         } finally {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
@@ -636,6 +643,28 @@ public class HttpLoadBench {
         return ms;
     }
 
+    /**
+     * CPU time (ms) of a JVM's JIT compiler threads so far: compiles still running while latency is measured
+     * take a core from the request path on a 2-core machine, so the bench shows how much there was.
+     */
+    static long jitCpuMs(long pid) throws IOException {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String s = Files.readString(task.resolve("stat"));
+                    if (s.contains("(C1 CompilerThre") || s.contains("(C2 CompilerThre")) {
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return ticks * 1000 / CLOCK_TICKS;
+    }
+
     static long cpuMsOf(long pid) throws IOException {
         Path stat = Path.of("/proc/" + pid + "/stat");
         if (!Files.exists(stat)) {
@@ -767,21 +796,24 @@ public class HttpLoadBench {
                 for (int i = 0; i < 100 * n; i++) {
                     warm.call();
                 }
+                List<Session> sessions = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    sessions.add(new Session(mcp, bearer));
+                }
+                // Warm-up under load, as long per replica as the single-server run's: each JVM compiles its hot code
+                // from its own share of the calls. Then one client, unmeasured and measured, as there.
+                load(sessions, Duration.ofSeconds((long) warmup * n), new ConcurrentLinkedQueue<>(), new AtomicLong());
                 double[] one = new double[single];
                 Session solo = new Session(mcp, bearer);
+                for (int i = 0; i < single; i++) {
+                    solo.call();
+                }
                 for (int i = 0; i < single; i++) {
                     long t = System.nanoTime();
                     solo.call();
                     one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
                 }
                 Arrays.sort(one);
-                List<Session> sessions = new ArrayList<>();
-                for (int i = 0; i < clients; i++) {
-                    sessions.add(new Session(mcp, bearer));
-                }
-                // Warm-up under load, as long per replica as the single-server run's: each JVM compiles its hot code
-                // from its own share of the calls.
-                load(sessions, Duration.ofSeconds((long) warmup * n), new ConcurrentLinkedQueue<>(), new AtomicLong());
                 long serverBefore = cpuMs(replicas);
                 long redisBefore = cpuMs(List.of(redis));
                 long nginxBefore = cpuMs(List.of(proxy));
@@ -801,7 +833,7 @@ public class HttpLoadBench {
                     rss += peakRssKb(p.pid());
                 }
                 return new Row(singleUser ? 0 : n, new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99),
-                        errors.get(), calls, rss, serverCpu, Double.NaN, Double.NaN), serverCpu, redisCpu, nginxCpu, commandsPerCall);
+                        errors.get(), calls, rss, serverCpu, Double.NaN, Double.NaN, Double.NaN), serverCpu, redisCpu, nginxCpu, commandsPerCall);
             } finally {
                 for (Process p : processes.reversed()) {
                     p.descendants().forEach(ProcessHandle::destroy);

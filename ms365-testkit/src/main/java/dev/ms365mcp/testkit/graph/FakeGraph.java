@@ -41,7 +41,7 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, LargeBody> large = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong largeBytesSent = new java.util.concurrent.atomic.AtomicLong();
 
-    private record LargeBody(String contentType, long totalBytes) {
+    private record LargeBody(String contentType, long totalBytes, long pauseMillis) {
     }
     private volatile Responder fallback = (req, base) -> FakeResponse.error(404, "ResourceNotFound",
             "FakeGraph has no route for " + req.method() + " " + req.rawPath());
@@ -129,7 +129,16 @@ public final class FakeGraph implements AutoCloseable {
      * small messages, otherwise repeated text. For tests of clients that must not read everything.
      */
     public FakeGraph onLargeBody(String method, String rawPath, String contentType, long totalBytes) {
-        large.put(method + " " + rawPath, new LargeBody(contentType, totalBytes));
+        large.put(method + " " + rawPath, new LargeBody(contentType, totalBytes, 0));
+        return this;
+    }
+
+    /**
+     * Like {@link #onLargeBody}, but each 64 KiB chunk is flushed and followed by a pause of {@code pauseMillis}:
+     * a slow network, or (with a long pause) a Graph that stops sending midway.
+     */
+    public FakeGraph onSlowBody(String method, String rawPath, String contentType, long totalBytes, long pauseMillis) {
+        large.put(method + " " + rawPath, new LargeBody(contentType, totalBytes, pauseMillis));
         return this;
     }
 
@@ -251,10 +260,16 @@ public final class FakeGraph implements AutoCloseable {
                 out.write(chunk, 0, n);
                 largeBytesSent.addAndGet(n);
                 left -= n;
+                if (big.pauseMillis() > 0) {
+                    out.flush();
+                    Thread.sleep(big.pauseMillis());
+                }
             }
             out.write(close);
         } catch (IOException e) {
             // The client stopped reading and closed the connection: what this is for.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

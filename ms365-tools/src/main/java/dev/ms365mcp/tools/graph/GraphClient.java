@@ -260,6 +260,7 @@ public final class GraphClient {
 
     /** One HTTP exchange, no retry. */
     private GraphResponse once(GraphCall call, ContentSink file, Cancellation cancel) {
+        long started = System.nanoTime();
         RequestInformation info = new RequestInformation();
         info.httpMethod = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
         if (call.absolute() != null) {
@@ -297,6 +298,10 @@ public final class GraphClient {
             if (cancel.cancelled()) {
                 throw cancelled();
             }
+            // The call timeout closes the socket under a body being read: OkHttp then reports the closed socket.
+            if (timedOut(e) || (file == null && System.nanoTime() - started >= settings.timeoutMs() * 1_000_000L)) {
+                throw timeout(e);
+            }
             throw new GraphUnreachableException("Microsoft Graph closed the connection while answering: "
                     + rootMessage(e), e);
         } finally {
@@ -305,17 +310,26 @@ public final class GraphClient {
     }
 
     private GraphUnreachableException unreachable(RuntimeException e) {
-        boolean timedOut = false;
-        for (Throwable t = e; t != null && !timedOut; t = t.getCause() == t ? null : t.getCause()) {
-            // OkHttp reports its call timeout as an InterruptedIOException("timeout") around the closed socket.
-            timedOut = t instanceof java.io.InterruptedIOException;
-        }
-        if (timedOut) {
-            return new GraphUnreachableException("Microsoft Graph at " + root.getHost() + " did not answer within "
-                    + settings.timeoutMs() + " ms (MS365_MCP_GRAPH_TIMEOUT_MS).", e);
+        if (timedOut(e)) {
+            return timeout(e);
         }
         return new GraphUnreachableException("Could not reach Microsoft Graph at " + root.getHost() + ": "
                 + rootMessage(e), e);
+    }
+
+    /** OkHttp reports its timeouts as an InterruptedIOException ("timeout", or a SocketTimeoutException). */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private GraphUnreachableException timeout(Exception e) {
+        return new GraphUnreachableException("Microsoft Graph at " + root.getHost() + " did not answer within "
+                + settings.timeoutMs() + " ms (MS365_MCP_GRAPH_TIMEOUT_MS).", e);
     }
 
     /**
@@ -420,7 +434,10 @@ public final class GraphClient {
             synchronized (this) {
                 a = adapter;
                 if (a == null) {
-                    a = newAdapter(http().callTimeout(Duration.ofMillis(settings.timeoutMs())).build());
+                    // The call timeout bounds the whole exchange. Per-read and per-write timeouts on top of it
+                    // would each wake Okio's watchdog thread and park the socket read with a timer, on every call.
+                    a = newAdapter(http().callTimeout(Duration.ofMillis(settings.timeoutMs()))
+                            .readTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).build());
                     adapter = a;
                 }
             }
@@ -435,7 +452,8 @@ public final class GraphClient {
             synchronized (this) {
                 a = downloadAdapter;
                 if (a == null) {
-                    a = newAdapter(http().build());
+                    Duration each = Duration.ofMillis(settings.timeoutMs());
+                    a = newAdapter(http().callTimeout(Duration.ZERO).readTimeout(each).writeTimeout(each).build());
                     downloadAdapter = a;
                 }
             }
@@ -456,7 +474,7 @@ public final class GraphClient {
         Duration timeout = Duration.ofMillis(settings.timeoutMs());
         return KiotaClientFactory.create(chain.toArray(new Interceptor[0]))
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(15)) < 0 ? timeout : Duration.ofSeconds(15))
-                .readTimeout(timeout).connectionPool(connections);
+                .connectionPool(connections);
     }
 
     /** {@code {?%24top,%24select}}: the template names every query parameter we set. */

@@ -8,11 +8,14 @@ import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.execution.CallContext;
 import dev.ms365mcp.tools.execution.Progress;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -127,6 +130,43 @@ class GraphResilienceTest {
         assertThat(r[0].isError()).isTrue();
         assertThat(text(r[0])).contains("did not answer within 300 ms", "MS365_MCP_GRAPH_TIMEOUT_MS");
         assertThat(took).isLessThan(7_000);
+    }
+
+    @Test
+    void anAnswerTricklingInPastTheTimeoutIsCut() {
+        h.configure(s -> s.maxRetries(0).graph(GraphClientSettings.defaults().withTimeoutMs(300)));
+        h.graph.onSlowBody("GET", "/v1.0/me/messages", "application/json", 16 * 64 * 1024, 100);
+        CallToolResult[] r = new CallToolResult[1];
+        long took = millis(() -> r[0] = h.call("list-mail-messages", Map.of()));
+        assertThat(r[0].isError()).isTrue();
+        assertThat(text(r[0])).contains("300 ms", "MS365_MCP_GRAPH_TIMEOUT_MS");
+        assertThat(took).as("each read came within the timeout; the whole call did not").isLessThan(1_500);
+    }
+
+    @Test
+    void aDownloadToAFileMayOutlastTheTimeoutWhileGraphKeepsSending(@TempDir Path dir) throws Exception {
+        h.configure(s -> s.localFiles(true).maxRetries(0).graph(GraphClientSettings.defaults().withTimeoutMs(300)));
+        h.downloadFolder(dir);
+        h.graph.onSlowBody("GET", "/v1.0/me/drive/items/f1/content", "video/mp4", 8 * 64 * 1024, 100);
+        CallToolResult[] r = new CallToolResult[1];
+        long took = millis(() -> r[0] = h.call("download-bytes-to-file",
+                Map.of("target", "/me/drive/items/f1/content", "outputPath", "f1.mp4")));
+        assertThat(r[0].isError()).as(text(r[0])).isFalse();
+        assertThat(took).isGreaterThan(600);
+        assertThat(Files.size(dir.resolve("f1.mp4"))).isEqualTo(h.graph.largeBodyBytesSent()).isGreaterThan(500_000);
+    }
+
+    @Test
+    void aDownloadThatStallsEndsAfterTheTimeoutAndLeavesNoFile(@TempDir Path dir) {
+        h.configure(s -> s.localFiles(true).maxRetries(0).graph(GraphClientSettings.defaults().withTimeoutMs(300)));
+        h.downloadFolder(dir);
+        h.graph.onSlowBody("GET", "/v1.0/me/drive/items/f1/content", "video/mp4", 8 * 64 * 1024, 20_000);
+        CallToolResult[] r = new CallToolResult[1];
+        long took = millis(() -> r[0] = h.call("download-bytes-to-file",
+                Map.of("target", "/me/drive/items/f1/content", "outputPath", "f1.mp4")));
+        assertThat(r[0].isError()).isTrue();
+        assertThat(took).isLessThan(5_000);
+        assertThat(dir.resolve("f1.mp4")).doesNotExist();
     }
 
     @Test
