@@ -7,6 +7,7 @@ import dev.ms365mcp.http.security.McpAuthentication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,13 +38,39 @@ class ConformanceIT {
         }
     }
 
-    /** Runs the suite; null when every scenario matches the baseline, else the suite's output. */
+    /**
+     * Runs the suite; null when every scenario matches the baseline, else the suite's output followed by the
+     * saved checks of each scenario with a failed check (the suite prints only counts; the checks say why).
+     */
     private static String suite(Path cli, Path baseline, String url, Path output) throws Exception {
+        Path checks = output.resolveSibling(output.getFileName().toString().replace(".txt", "-checks"));
+        if (Files.isDirectory(checks)) {
+            try (Stream<Path> old = Files.walk(checks)) {
+                for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
         Process p = new ProcessBuilder("node", cli.toAbsolutePath().toString(), "server", "--url", url,
-                "--suite", "all", "--expected-failures", baseline.toAbsolutePath().toString())
+                "--suite", "all", "--expected-failures", baseline.toAbsolutePath().toString(),
+                "--output-dir", checks.toAbsolutePath().toString())
                 .directory(output.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("suite finished").isTrue();
-        return p.exitValue() == 0 ? null : Files.readString(output);
+        if (p.exitValue() == 0) {
+            return null;
+        }
+        StringBuilder report = new StringBuilder(Files.readString(output));
+        if (Files.isDirectory(checks)) {
+            try (Stream<Path> files = Files.walk(checks)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().equals("checks.json")).sorted().toList()) {
+                    String json = Files.readString(file);
+                    if (json.contains("\"FAILURE\"")) {
+                        report.append("\n--- ").append(checks.relativize(file)).append('\n').append(json);
+                    }
+                }
+            }
+        }
+        return report.toString();
     }
 }
