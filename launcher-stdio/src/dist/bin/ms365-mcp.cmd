@@ -7,7 +7,7 @@ rem   JAVA_HOME  the JDK to use (else java on PATH, else %ProgramFiles%\Eclipse 
 rem   MS365_MCP_JAVA_OPTS  more JVM options;  MS365_MCP_AOT_CACHE_DIR  cache folder, or "off"
 setlocal EnableDelayedExpansion
 rem The JVM options of every run, the training run included (bin/ms365-mcp has the same line).
-set "OPTS=-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=32m -Xmx128m -Xmn10m"
+set "OPTS=-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=32m -Xmx128m -Xmn6m"
 for %%h in ("%~dp0..") do set "HOME_DIR=%%~fh"
 set "JAR=%HOME_DIR%\lib\ms365-mcp-stdio.jar"
 set "JAVA="

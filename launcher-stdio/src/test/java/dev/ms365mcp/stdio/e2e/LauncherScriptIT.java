@@ -193,6 +193,20 @@ class LauncherScriptIT {
     }
 
     /**
+     * Linux: the heap is on transparent huge pages exactly when the kernel grants them on request
+     * ({@code madvise} or {@code always}), never where they are off; JVM output stays off stdout.
+     */
+    @Test
+    void theHeapIsOnTransparentHugePagesWhereTheKernelOffersThem() throws Exception {
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean offered = Files.isReadable(thp) && !Files.readString(thp).contains("[never]");
+        Session s = session(Map.of("MS365_MCP_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        assertServed(s);
+        assertThat(s.stderr()).containsPattern("bool UseTransparentHugePages\\s+= " + offered + "\\s")
+                .containsPattern("size_t NewSize\\s+= 6291456\\s");
+    }
+
+    /**
      * The POSIX launcher under each shell it may meet as /bin/sh (dash, bash, busybox when installed):
      * the first start serves and records the cache, the next uses it — and a warm start runs no
      * external command at all (PATH empty: no tr, find, ls…; every fork costs start-up time).
