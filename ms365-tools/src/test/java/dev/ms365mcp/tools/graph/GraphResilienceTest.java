@@ -143,29 +143,33 @@ class GraphResilienceTest {
         assertThat(took).as("each read came within the timeout; the whole call did not").isLessThan(1_500);
     }
 
-    @Test
-    void aDownloadToAFileMayOutlastTheTimeoutWhileGraphKeepsSending(@TempDir Path dir) throws Exception {
+    /** A download to {@code dir/f1.mp4} with a 300 ms timeout from a Graph pausing after each 64 KiB. */
+    private record Download(CallToolResult result, long millis) {
+    }
+
+    private Download slowDownload(Path dir, long pauseMillis) {
         h.configure(s -> s.localFiles(true).maxRetries(0).graph(GraphClientSettings.defaults().withTimeoutMs(300)));
         h.downloadFolder(dir);
-        h.graph.onSlowBody("GET", "/v1.0/me/drive/items/f1/content", "video/mp4", 8 * 64 * 1024, 100);
+        h.graph.onSlowBody("GET", "/v1.0/me/drive/items/f1/content", "video/mp4", 8 * 64 * 1024, pauseMillis);
         CallToolResult[] r = new CallToolResult[1];
         long took = millis(() -> r[0] = h.call("download-bytes-to-file",
                 Map.of("target", "/me/drive/items/f1/content", "outputPath", "f1.mp4")));
-        assertThat(r[0].isError()).as(text(r[0])).isFalse();
-        assertThat(took).isGreaterThan(600);
+        return new Download(r[0], took);
+    }
+
+    @Test
+    void aDownloadToAFileMayOutlastTheTimeoutWhileGraphKeepsSending(@TempDir Path dir) throws Exception {
+        Download d = slowDownload(dir, 100);
+        assertThat(d.result().isError()).as(text(d.result())).isFalse();
+        assertThat(d.millis()).isGreaterThan(600);
         assertThat(Files.size(dir.resolve("f1.mp4"))).isEqualTo(h.graph.largeBodyBytesSent()).isGreaterThan(500_000);
     }
 
     @Test
     void aDownloadThatStallsEndsAfterTheTimeoutAndLeavesNoFile(@TempDir Path dir) {
-        h.configure(s -> s.localFiles(true).maxRetries(0).graph(GraphClientSettings.defaults().withTimeoutMs(300)));
-        h.downloadFolder(dir);
-        h.graph.onSlowBody("GET", "/v1.0/me/drive/items/f1/content", "video/mp4", 8 * 64 * 1024, 20_000);
-        CallToolResult[] r = new CallToolResult[1];
-        long took = millis(() -> r[0] = h.call("download-bytes-to-file",
-                Map.of("target", "/me/drive/items/f1/content", "outputPath", "f1.mp4")));
-        assertThat(r[0].isError()).isTrue();
-        assertThat(took).isLessThan(5_000);
+        Download d = slowDownload(dir, 20_000);
+        assertThat(d.result().isError()).isTrue();
+        assertThat(d.millis()).isLessThan(5_000);
         assertThat(dir.resolve("f1.mp4")).doesNotExist();
     }
 
