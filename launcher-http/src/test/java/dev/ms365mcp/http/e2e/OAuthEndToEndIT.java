@@ -78,11 +78,11 @@ class OAuthEndToEndIT {
 
     /** The user an Entra access token (a JWT FakeEntra signed) was issued to; null for anything else. */
     private static String upn(RecordedRequest req) {
-        String auth = req.header("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ")) {
+        String token = req.bearer();
+        if (token == null) {
             return null;
         }
-        String[] parts = auth.substring(7).split("\\.");
+        String[] parts = token.split("\\.");
         if (parts.length != 3) {
             return null;
         }

@@ -97,13 +97,8 @@ class OnBehalfOfEndToEndIT {
                 + "\"from\":{\"emailAddress\":{\"address\":\"" + upn + "\"}}}]}";
     }
 
-    private static String bearer(RecordedRequest req) {
-        String auth = req.header("Authorization");
-        return auth == null || !auth.startsWith("Bearer ") ? null : auth.substring(7);
-    }
-
     private static JsonNode claims(RecordedRequest req) {
-        String token = bearer(req);
+        String token = req.bearer();
         String[] parts = token == null ? new String[0] : token.split("\\.");
         return parts.length < 2 ? null : HttpJar.JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
                 StandardCharsets.UTF_8));
@@ -151,7 +146,7 @@ class OnBehalfOfEndToEndIT {
         // Graph got a token Entra issued for Graph on Adele's behalf, never the token she sent us
         List<String> graphTokens = new ArrayList<>();
         for (RecordedRequest call : graph.requests()) {
-            String sent = bearer(call);
+            String sent = call.bearer();
             assertThat(sent).isNotEqualTo(adele);
             assertThat(entra.issuedTokens()).contains(sent);
             assertThat(claims(call).path("aud").asString()).isEqualTo(FakeEntra.GRAPH_AUDIENCE);
@@ -177,7 +172,7 @@ class OnBehalfOfEndToEndIT {
         // (Alex's first request exchanged his token once more, to check it before any call)
         assertThat(entra.tokenRequests(JWT_BEARER)).extracting(r -> r.form().get("assertion"))
                 .containsOnly(alex, adele).containsSubsequence(alex, adele, alex);
-        graph.requests().forEach(r -> graphTokens.add(bearer(r)));
+        graph.requests().forEach(r -> graphTokens.add(r.bearer()));
 
         // the Graph token passed straight through to us is refused: it was not issued for this API
         assertInvalidToken("a Graph token", graphTokens.getFirst());

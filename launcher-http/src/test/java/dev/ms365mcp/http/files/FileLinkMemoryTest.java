@@ -2,17 +2,13 @@ package dev.ms365mcp.http.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ms365mcp.testkit.ChildJvm;
 import dev.ms365mcp.testkit.graph.FakeGraph;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,23 +29,13 @@ class FileLinkMemoryTest {
             graph.onLargeBody("GET", "/v1.0/me/drive/items/BIG/content", "video/mp4", 200 * MB);
             graph.onMatching("GET", "/v1\\.0/me/drive/items/(SMALL|BIG)", (req, base) -> dev.ms365mcp.testkit.graph
                     .FakeResponse.ok("{\"name\":\"video.mp4\",\"file\":{\"mimeType\":\"video/mp4\"}}"));
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                    "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
-                    FileLinkMemoryProbe.class.getName(), graph.url(), "download:/me/drive/items/SMALL/content",
-                    "download:/me/drive/items/BIG/content", "upload:" + 20 * MB, "upload:" + 200 * MB)
-                    .redirectErrorStream(true);
-            pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
-            Process p = pb.start();
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            }
-            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            String all = String.join("\n", lines);
-            assertThat(p.exitValue()).as(all).isZero();
+            ChildJvm.Result child = ChildJvm.run(Duration.ofSeconds(300),
+                    List.of("-Xmx64m", "-XX:+UseSerialGC", "-Dsun.net.httpserver.nodelay=true"), FileLinkMemoryProbe.class,
+                    graph.url(), "download:/me/drive/items/SMALL/content", "download:/me/drive/items/BIG/content",
+                    "upload:" + 20 * MB, "upload:" + 200 * MB);
+            List<String> lines = child.lines();
+            String all = child.output();
+            assertThat(child.exitCode()).as(all).isZero();
             long[] smallDown = transfer(lines, "download:/me/drive/items/SMALL/content");
             long[] bigDown = transfer(lines, "download:/me/drive/items/BIG/content");
             long[] smallUp = transfer(lines, "upload:" + 20 * MB);

@@ -19,6 +19,12 @@ public record RecordedRequest(String method, String rawPath, String rawQuery, Ma
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
+    public String bearer() {
+        String auth = header("Authorization");
+        return auth == null || !auth.startsWith("Bearer ") ? null : auth.substring("Bearer ".length());
+    }
+
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

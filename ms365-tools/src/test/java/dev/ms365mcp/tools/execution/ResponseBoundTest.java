@@ -3,18 +3,14 @@ package dev.ms365mcp.tools.execution;
 import static dev.ms365mcp.tools.ToolHarness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ms365mcp.testkit.ChildJvm;
 import dev.ms365mcp.testkit.graph.FakeResponse;
 import dev.ms365mcp.tools.ToolHarness;
 import dev.ms365mcp.tools.graph.GraphClientSettings;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -77,21 +73,11 @@ class ResponseBoundTest {
         h.graph.onLargeBody("GET", "/v1.0/me/messages", "application/json", HUGE);
         h.graph.onLargeBody("GET", "/v1.0/me/messages/m1/$value", "text/plain", HUGE);
         h.graph.onLargeBody("GET", "/v1.0/me/mailFolders", "application/json", bound - 64);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx128m", "-Xss256k", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), SmallHeapProbe.class.getName(), h.graph.url())
-                .redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                lines.add(line);
-            }
-        }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        ChildJvm.Result child = ChildJvm.run(Duration.ofSeconds(120), List.of("-Xmx128m", "-Xss256k", "-XX:+UseSerialGC"),
+                SmallHeapProbe.class, h.graph.url());
+        List<String> lines = child.lines();
         lines.forEach(System.out::println);
-        assertThat(p.exitValue()).as(String.join("\n", lines)).isZero();
+        assertThat(child.exitCode()).as(child.output()).isZero();
         assertThat(lines).as(String.join("\n", lines))
                 .anyMatch(l -> l.startsWith("send-mail error=true") && !l.contains("Exception") && !l.contains("java."))
                 .anyMatch(l -> l.startsWith("list-mail-messages error=true") && l.contains("MS365_MCP_MAX_GRAPH_BODY_BYTES"))

@@ -2,15 +2,11 @@ package dev.ms365mcp.tools.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ms365mcp.testkit.ChildJvm;
 import dev.ms365mcp.testkit.graph.FakeGraph;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,22 +29,11 @@ class UploadMemoryTest {
         Path small = UploadFromPathTest.randomFile(folder.resolve("small.bin"), 40 * MB);
         Path big = UploadFromPathTest.randomFile(folder.resolve("big.bin"), 200 * MB);
         try (FakeGraph graph = FakeGraph.start().acceptUploadSessions()) {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), UploadMemoryProbe.class.getName(), graph.url(),
-                    folder.toString(), "small.bin", "big.bin").redirectErrorStream(true);
-            pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
-            Process p = pb.start();
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            }
-            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            ChildJvm.Result child = ChildJvm.run(Duration.ofSeconds(300), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                    UploadMemoryProbe.class, graph.url(), folder.toString(), "small.bin", "big.bin");
+            List<String> lines = child.lines();
             lines.forEach(System.out::println);
-            String all = String.join("\n", lines);
-            assertThat(p.exitValue()).as(all).isZero();
+            assertThat(child.exitCode()).as(child.output()).isZero();
             long smallPeak = peak(lines, "small.bin");
             long bigPeak = peak(lines, "big.bin");
             System.out.printf("upload peak heap: 40 MB file %.1f MiB, 200 MB file %.1f MiB (-Xmx64m)%n",
