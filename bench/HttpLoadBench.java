@@ -94,6 +94,7 @@ public class HttpLoadBench {
         String reference = "bench/.reference/node_modules/@softeria/ms-365-mcp-server";
         String jvmOptions = null;
         boolean redis = false;
+        boolean stateless = false;
         int[] replicaCounts = {1, 3};
         String redisServer = "/usr/bin/redis-server";
         String nginxBinary = "/usr/sbin/nginx";
@@ -108,6 +109,7 @@ public class HttpLoadBench {
                 case "--reference" -> reference = args[++i];
                 case "--jvm-options" -> jvmOptions = args[++i];
                 case "--redis" -> redis = true;
+                case "--stateless" -> stateless = true;
                 case "--replicas" -> replicaCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--redis-server" -> redisServer = args[++i];
                 case "--nginx" -> nginxBinary = args[++i];
@@ -134,6 +136,9 @@ public class HttpLoadBench {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
         command.addAll(List.of("-jar", jar, "--http", "127.0.0.1:" + ours));
+        if (stateless) {
+            command.add("--stateless");
+        }
         subjects.add(new Subject("ms365-mcp (" + jvmOptions + ")", command, Map.of(
                 "MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
                 "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_RATE_LIMIT_DISABLED", "true", "LOG_LEVEL", "warn"), ours));

@@ -64,7 +64,7 @@ public class StartupBench {
             tuned.add("-Xlog:disable");
             tuned.add("-Xlog:all=warning:stderr");
         }
-        tuned.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
+        tuned.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:C1MaxInlineSize=15", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
                 "-Xmx128m", "-jar", jar, "--org-mode"));
         subjects.add(new Subject("ms365-mcp (README flags" + (Files.exists(Path.of(aot)) ? " + AOT cache" : "") + ")", tuned));
         Path launcher = unpack(dist);

@@ -7,7 +7,7 @@ rem   JAVA_HOME  the JDK to use (else java on PATH, else %ProgramFiles%\Eclipse 
 rem   MS365_MCP_JAVA_OPTS  more JVM options;  MS365_MCP_AOT_CACHE_DIR  cache folder, or "off"
 setlocal EnableDelayedExpansion
 rem The JVM options of every run, the training run included (bin/ms365-mcp has the same line).
-set "OPTS=-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=32m -Xmx128m -Xmn6m"
+set "OPTS=-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:C1MaxInlineSize=15 -Xss256k -XX:ReservedCodeCacheSize=32m -Xmx128m -Xmn6m"
 for %%h in ("%~dp0..") do set "HOME_DIR=%%~fh"
 set "JAR=%HOME_DIR%\lib\ms365-mcp-stdio.jar"
 set "JAVA="
@@ -23,6 +23,9 @@ if not exist "%JAR%" (
   echo ms365-mcp: %JAR% is missing; unpack the whole ms365-mcp archive. 1>&2
   exit /b 1
 )
+
+rem JDK 25 only (bin/ms365-mcp says why): no method profiles for the C2 compiler, which never runs here.
+if !MAJOR! EQU 25 set "OPTS=!OPTS! -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining"
 
 set "CACHE_DIR=%MS365_MCP_AOT_CACHE_DIR%"
 if not defined CACHE_DIR set "CACHE_DIR=%LOCALAPPDATA%\ms365-mcp\aot"

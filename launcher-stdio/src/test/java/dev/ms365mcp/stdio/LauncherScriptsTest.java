@@ -52,6 +52,10 @@ class LauncherScriptsTest {
         String cmdOpts = group(cmd, "^set \"OPTS=([^\"]*)\"$");
         assertThat(cmdOpts).isEqualTo(shOpts);
         assertThat(shOpts.split(" ")).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xlog:all=warning:stderr");
+        // On JDK 25 only, both add the same switches: no C2 method profiles in the cache.
+        String noProfiles = "-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining";
+        assertThat(sh).contains("if [ \"$major\" -eq 25 ]; then opts=\"$opts " + noProfiles + "\"; fi");
+        assertThat(cmd).contains("if !MAJOR! EQU 25 set \"OPTS=!OPTS! " + noProfiles + "\"");
         // Serving: cache option (if any), the options, then the user's, then the jar and every argument.
         assertThat(sh).contains("exec \"$java\" ${use:+\"$use\"} $opts ${MS365_MCP_JAVA_OPTS:-} -jar \"$jar\" \"$@\"");
         assertThat(sh).contains("\"$java\" $opts ${MS365_MCP_JAVA_OPTS:-} -jar \"$jar\" \"$@\"");

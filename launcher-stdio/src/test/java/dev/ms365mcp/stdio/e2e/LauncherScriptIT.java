@@ -206,6 +206,19 @@ class LauncherScriptIT {
                 .containsPattern("size_t NewSize\\s+= 6291456\\s");
     }
 
+    /** C1 alone with short inlining; on JDK 25 the cache neither records nor replays method profiles for C2. */
+    @Test
+    void compilesWithC1AloneAndKeepsNoC2ProfilesOnJdk25() throws Exception {
+        Session s = session(Map.of("MS365_MCP_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        assertServed(s);
+        assertThat(s.stderr()).containsPattern("intx TieredStopAtLevel\\s+= 1\\s")
+                .containsPattern("intx C1MaxInlineSize\\s+= 15\\s");
+        if (Runtime.version().feature() == 25) {
+            assertThat(s.stderr()).containsPattern("bool AOTRecordTraining\\s+= false\\s")
+                    .containsPattern("bool AOTReplayTraining\\s+= false\\s");
+        }
+    }
+
     /**
      * The POSIX launcher under each shell it may meet as /bin/sh (dash, bash, busybox when installed):
      * the first start serves and records the cache, the next uses it — and a warm start runs no
