@@ -45,6 +45,7 @@ import java.util.stream.Stream;
  *                               [--jar launcher-http/target/ms365-mcp-http.jar]
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
  *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]   (default: deploy/docker/http.jvm-options)
+ *                               [--stateless]   (ours with --stateless: JSON answers, no sessions, as the reference's --http)
  * java bench/HttpLoadBench.java --redis [--replicas 1,3] [--redis-server /usr/bin/redis-server]
  *                               [--nginx /usr/sbin/nginx] [--clients 64] [--seconds 10] [--single 300]
  * </pre>

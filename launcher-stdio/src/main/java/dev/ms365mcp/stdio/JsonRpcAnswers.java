@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -97,22 +99,14 @@ final class JsonRpcAnswers extends OutputStream {
     private void writeLine() throws IOException {
         byte[] bytes = line.toByteArray();
         line.reset();
-        String idJson = null;
-        JsonNode message = null;
-        try {
-            message = json.readTree(bytes);
-            JsonNode id = message.get("id");
-            if (id != null && !id.isNull() && (message.has("result") || message.has("error"))) {
-                idJson = json.writeValueAsString(id);
-            }
-        } catch (RuntimeException e) {
-            // Not ours to judge: pass it on as written.
-        }
+        Envelope envelope = Envelope.of(json, bytes);
+        String idJson = envelope.idJson();
         try {
             if (idJson != null && swallowed.remove(idJson)) {
                 return;
             }
-            if (message instanceof ObjectNode answer && answer.get("error") instanceof ObjectNode error) {
+            if (envelope.error() && json.readTree(bytes) instanceof ObjectNode answer
+                    && answer.get("error") instanceof ObjectNode error) {
                 bytes = sanitized(answer, error, bytes);
             }
             out.write(bytes);
@@ -124,6 +118,47 @@ final class JsonRpcAnswers extends OutputStream {
                     pending.notifyAll();
                 }
             }
+        }
+    }
+
+    /**
+     * What the writer needs of an outgoing message, read from its top-level members only: a result is
+     * never parsed (tools/list and large tool results would otherwise be read back into a tree, line by
+     * line). {@code idJson} is the id of an answer as JSON text, null for anything else.
+     */
+    record Envelope(String idJson, boolean error) {
+
+        private static final Envelope OTHER = new Envelope(null, false);
+
+        static Envelope of(JsonMapper json, byte[] message) {
+            JsonNode id = null;
+            boolean answer = false;
+            boolean error = false;
+            try (JsonParser p = json.createParser(message)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return OTHER;
+                }
+                while (!(answer && id != null) && p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "id" -> id = p.readValueAsTree();
+                        case "result" -> answer = true;
+                        case "error" -> answer = error = true;
+                        case "method" -> {
+                            return OTHER; // a request or notification of the server's own
+                        }
+                        default -> { }
+                    }
+                    if (!"id".equals(name)) {
+                        p.skipChildren();
+                    }
+                }
+            } catch (RuntimeException e) {
+                return OTHER; // not ours to judge: passed on as written
+            }
+            return answer && id != null && !id.isNull() ? new Envelope(json.writeValueAsString(id), error)
+                    : new Envelope(null, error);
         }
     }
 
