@@ -138,7 +138,7 @@ final class JsonRpcAnswers extends OutputStream {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return OTHER;
                 }
-                while (!(answer && id != null) && p.nextToken() == JsonToken.PROPERTY_NAME) {
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                     String name = p.currentName();
                     p.nextToken();
                     switch (name) {
@@ -149,6 +149,9 @@ final class JsonRpcAnswers extends OutputStream {
                             return OTHER; // a request or notification of the server's own
                         }
                         default -> { }
+                    }
+                    if (answer && id != null) {
+                        break; // the rest, the result above all, is not read
                     }
                     if (!"id".equals(name)) {
                         p.skipChildren();

@@ -46,8 +46,8 @@ class JsonRpcAnswersTest {
 
     @Test
     void aResultIsWrittenByteForByteWithoutBeingReadBack() throws Exception {
-        // Invalid past the members that matter: were the result parsed, this would not be passed on as written.
-        String line = "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"text\":\"\\u00e9 \\\"quoted\\\"\", \"n\": 1.50} ,,,}";
+        // Invalid inside the result: were the result read at all, the answer would not count as one.
+        String line = "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"text\":\"\\u00e9 \\\"quoted\\\"\", \"n\": 1.50 ,,, }}";
         answers.expect("3");
         write(line);
         assertThat(written()).isEqualTo(line + "\n");
