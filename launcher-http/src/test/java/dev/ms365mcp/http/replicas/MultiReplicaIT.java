@@ -137,7 +137,8 @@ class MultiReplicaIT {
         for (int i = 0; i < 6; i++) {
             assertThat(McpHttpClient.text(mcp.callTool("get-current-user", "{}"))).contains("Alice Replica");
         }
-        List<String> upstreams = accessLines().subList(before, accessLines().size()).stream()
+        List<String> lines = accessLines(before + 11);
+        List<String> upstreams = lines.subList(before, lines.size()).stream()
                 .map(line -> line.substring(line.lastIndexOf(' ') + 1)).toList();
         // register, authorize, consent, callback, token, 6 tool calls: each on the next replica, all three used.
         assertThat(upstreams).hasSizeGreaterThanOrEqualTo(11);
@@ -452,6 +453,20 @@ class MultiReplicaIT {
     /** nginx's access log, one line per request: method, path, status, the upstream(s) tried. */
     private static List<String> accessLines() throws IOException {
         return Files.readAllLines(accessLog);
+    }
+
+    /**
+     * The access log once it has {@code atLeast} lines, or as it is after 5 s: nginx writes a request's
+     * line after its response went out, so the client can be faster than the log.
+     */
+    private static List<String> accessLines(int atLeast) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> lines = accessLines();
+        while (lines.size() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            lines = accessLines();
+        }
+        return lines;
     }
 
     private static void awaitReady(URI readyz, Process process) throws Exception {

@@ -8,9 +8,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +51,11 @@ final class CatalogReader {
     private ObjectNode sharedParams;
     private ObjectNode groups;
     private ObjectNode fragments;
+    /**
+     * The area's shared parameters as read, by reference ({@code "top"}, {@code "~skip"}): read once and
+     * shared by every tool that names them (their schema nodes are never changed after reading).
+     */
+    private final Map<String, Param> sharedRead = new HashMap<>();
     private boolean keepsEtags;
 
     private CatalogReader(ObjectNode common) {
@@ -89,6 +96,7 @@ final class CatalogReader {
         sharedParams = layered("params", areaNode);
         groups = layered("groups", areaNode);
         fragments = layered("fragments", areaNode);
+        sharedRead.clear();
         Set<String> areaPresets = strings(areaNode.path("presets"));
         keepsEtags = areaNode.path("keepsEtags").asBoolean(false);
         List<ToolDef> out = new ArrayList<>();
@@ -211,6 +219,10 @@ final class CatalogReader {
 
     /** {@code "top"} names a shared parameter; {@code "~skip"} one that is accepted but not listed. */
     private Param sharedParam(String ref) {
+        return sharedRead.computeIfAbsent(ref, this::readSharedParam);
+    }
+
+    private Param readSharedParam(String ref) {
         boolean listed = !ref.startsWith("~");
         String name = listed ? ref : ref.substring(1);
         JsonNode def = sharedParams.path(name);
