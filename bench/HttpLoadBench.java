@@ -654,21 +654,20 @@ public class HttpLoadBench {
      * take a core from the request path on a 2-core machine, so the bench shows how much there was.
      */
     static long jitCpuMs(long pid) throws IOException {
-        long ticks = 0;
+        long ms = 0;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     String s = Files.readString(task.resolve("stat"));
                     if (s.contains("(C1 CompilerThre") || s.contains("(C2 CompilerThre")) {
-                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        ms += statCpuMs(s);
                     }
                 } catch (IOException gone) {
                     // the thread ended between the listing and the read
                 }
             }
         }
-        return ticks * 1000 / CLOCK_TICKS;
+        return ms;
     }
 
     static long cpuMsOf(long pid) throws IOException {
@@ -676,9 +675,13 @@ public class HttpLoadBench {
         if (!Files.exists(stat)) {
             return 0;
         }
+        return statCpuMs(Files.readString(stat));
+    }
+
+    /** utime + stime (ms) of a /proc {@code stat} line, a process's or a thread's. */
+    static long statCpuMs(String stat) {
         // fields after the ")" that ends the command name: state is field 3, utime 14, stime 15 (clock ticks)
-        String s = Files.readString(stat);
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official MCP conformance suite ({@code @modelcontextprotocol/conformance}, pinned in src/test/node) runs
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConformanceIT {
 
     @Test
-    void everyServerScenarioMatchesTheBaseline() throws Exception {
+    void everyServerScenarioMatchesTheBaseline(@TempDir Path checks) throws Exception {
         Path node = Path.of(System.getProperty("conformance.node", "src/test/node"));
         Path baseline = Path.of(System.getProperty("conformance.baseline", "src/test/conformance/baseline.yml"));
         Path cli = node.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
@@ -30,9 +31,9 @@ class ConformanceIT {
             String url = "http://localhost:" + server.server.port() + "/mcp";
             // One scenario at a time has failed once on a loaded CI machine (a different one each time, never
             // again on a rerun): a second run decides, and a failure shows both runs' output.
-            String first = suite(cli, baseline, url, results.resolve("output.txt"));
+            String first = suite(cli, baseline, url, results.resolve("output.txt"), checks.resolve("first"));
             if (first != null) {
-                String second = suite(cli, baseline, url, results.resolve("output-rerun.txt"));
+                String second = suite(cli, baseline, url, results.resolve("output-rerun.txt"), checks.resolve("rerun"));
                 assertThat(second).as("first run:%n%s%nrerun:%n%s", first, second).isNull();
             }
         }
@@ -40,17 +41,10 @@ class ConformanceIT {
 
     /**
      * Runs the suite; null when every scenario matches the baseline, else the suite's output followed by the
-     * saved checks of each scenario with a failed check (the suite prints only counts; the checks say why).
+     * checks the suite saved in {@code checks} of each scenario with a failed check (the suite prints only
+     * counts; the checks say why).
      */
-    private static String suite(Path cli, Path baseline, String url, Path output) throws Exception {
-        Path checks = output.resolveSibling(output.getFileName().toString().replace(".txt", "-checks"));
-        if (Files.isDirectory(checks)) {
-            try (Stream<Path> old = Files.walk(checks)) {
-                for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
+    private static String suite(Path cli, Path baseline, String url, Path output, Path checks) throws Exception {
         Process p = new ProcessBuilder("node", cli.toAbsolutePath().toString(), "server", "--url", url,
                 "--suite", "all", "--expected-failures", baseline.toAbsolutePath().toString(),
                 "--output-dir", checks.toAbsolutePath().toString())
