@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,11 @@ import java.util.stream.Stream;
  * reference in {@code --http} mode when it is installed: the server's added latency (call time minus
  * Graph's 20 ms) for one client, throughput and added latency at 64 concurrent clients, errors, and
  * the server's peak RSS. Linux only (reads /proc). Bounded: every phase stops by itself.
+ *
+ * <p>One client waiting 20 ms on Graph leaves the machine idle between calls, and on a shared VM a core that
+ * idled has lost its caches: the server's path then runs several times slower than back to back. So the bench
+ * also measures the same client with Graph answering at once ("no idle"), and, before any server starts, what
+ * idling costs this machine: the same 4 MiB memory walk back to back and right after a 20 ms sleep.
  *
  * <pre>
  * java bench/HttpLoadBench.java [--clients 64] [--seconds 10] [--single 300] [--warmup 40] [--graph-latency 20]
@@ -70,12 +76,14 @@ import java.util.stream.Stream;
 public class HttpLoadBench {
 
     /** The fake Graph's latency ({@code --graph-latency}): 20 ms; 0 shows the server's own path without idling. */
-    static int graphLatencyMs = 20;
+    static volatile int graphLatencyMs = 20;
     /**
      * What one Graph call costs a client talking to the fake directly (its 20 ms, plus the bench's own
      * HTTP exchange): "added" latency is measured against this, not the nominal 20.
      */
     static double graphMs;
+    /** The same for a Graph that answers at once (the single client's "no idle" phase). */
+    static double graphNoIdleMs;
     static final String API_KEY = "bench-api-key-0123456789abcdef";
 
     record Subject(String name, List<String> command, Map<String, String> env, int port) {
@@ -83,7 +91,7 @@ public class HttpLoadBench {
 
     record Result(double singleP50, double singleP99, double callsPerSecond, double loadP50, double loadP99,
             long errors, long calls, long peakRssKb, double serverCpuMsPerCall, double benchCpuMsPerCall,
-            double singleServerCpuMsPerCall, double singleJitCpuMsPerCall) {
+            double singleServerCpuMsPerCall, double singleJitCpuMsPerCall, double singleNoIdleP50) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -123,6 +131,11 @@ public class HttpLoadBench {
         FakeGraph graph = new FakeGraph();
         String graphUrl = "http://127.0.0.1:" + graph.port();
         graphMs = directGraphMs(URI.create(graphUrl + "/v1.0/me/messages"));
+        graphNoIdleMs = withGraphLatency(0, () -> directGraphMs(URI.create(graphUrl + "/v1.0/me/messages")));
+        int idleMs = Math.max(1, graphLatencyMs);
+        double[] walk = idleCost(idleMs);
+        System.out.printf("this machine: a 4 MiB memory walk takes %.0f µs back to back and %.0f µs right after %d ms idle (%.1fx)%n",
+                walk[0], walk[1], idleMs, walk[1] / walk[0]);
         String java = ProcessHandle.current().info().command().orElse("java");
         if (redis) {
             System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d sequential calls for one client; %d clients for %d s after %d s of warm-up per replica; %d cores%n%n",
@@ -162,22 +175,23 @@ public class HttpLoadBench {
         }
         graph.close();
 
-        System.out.printf("%-58s %22s %12s %22s %8s %10s %20s %22s%n", "server", "1 client added p50/p99", "calls/s",
-                clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench", "1 client srv CPU/JIT");
+        System.out.printf("%-58s %22s %15s %12s %22s %8s %10s %20s %22s%n", "server", "1 client added p50/p99",
+                "no idle p50", "calls/s", clients + " clients added p50/p99", "errors", "peak RSS", "CPU ms/call srv/bench",
+                "1 client srv CPU/JIT");
         for (int i = 0; i < subjects.size(); i++) {
             Result r = results.get(i);
-            System.out.printf("%-58s %9.2f / %7.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f %10.3f / %6.3f ms%n",
-                    subjects.get(i).name(), r.singleP50(), r.singleP99(), r.callsPerSecond(), r.loadP50(), r.loadP99(),
-                    r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(), r.benchCpuMsPerCall(),
-                    r.singleServerCpuMsPerCall(), r.singleJitCpuMsPerCall());
+            System.out.printf("%-58s %9.2f / %7.2f ms %12.2f ms %12.0f %9.1f / %7.1f ms %8d %6.1f MiB %9.3f / %6.3f %10.3f / %6.3f ms%n",
+                    subjects.get(i).name(), r.singleP50(), r.singleP99(), r.singleNoIdleP50(), r.callsPerSecond(),
+                    r.loadP50(), r.loadP99(), r.errors(), r.peakRssKb() / 1024.0, r.serverCpuMsPerCall(),
+                    r.benchCpuMsPerCall(), r.singleServerCpuMsPerCall(), r.singleJitCpuMsPerCall());
         }
         if (results.size() == 2) {
             Result a = results.get(0);
             Result b = results.get(1);
-            System.out.printf("%nms365-mcp of the reference: throughput %.1fx, 1-client added latency %.3fx, "
+            System.out.printf("%nms365-mcp of the reference: throughput %.1fx, 1-client added latency %.3fx (no idle %.3fx), "
                     + "%d-client added p50 %.3fx, peak RSS %.2fx%n", a.callsPerSecond() / b.callsPerSecond(),
-                    a.singleP50() / b.singleP50(), clients, a.loadP50() / b.loadP50(),
-                    (double) a.peakRssKb() / b.peakRssKb());
+                    a.singleP50() / b.singleP50(), a.singleNoIdleP50() / b.singleNoIdleP50(), clients,
+                    a.loadP50() / b.loadP50(), (double) a.peakRssKb() / b.peakRssKb());
         }
     }
 
@@ -218,6 +232,7 @@ public class HttpLoadBench {
             soloCpu = cpuMs(p.pid()) - soloCpu;
             soloJit = jitCpuMs(p.pid()) - soloJit;
             Arrays.sort(one);
+            double noIdle = graphLatencyMs == 0 ? pct(one, 50) : withGraphLatency(0, () -> singleP50(solo, single, graphNoIdleMs));
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong errors = new AtomicLong();
             long serverCpu = cpuMs(p.pid());
@@ -231,7 +246,7 @@ public class HttpLoadBench {
             long rss = peakRssKb(p.pid());
             return new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99), errors.get(),
                     calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls),
-                    (double) soloCpu / Math.max(1, single), (double) soloJit / Math.max(1, single));
+                    (double) soloCpu / Math.max(1, single), (double) soloJit / Math.max(1, single), noIdle);
         } finally {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
@@ -239,6 +254,74 @@ public class HttpLoadBench {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /** Added latency p50 of {@code calls} sequential calls (after as many unmeasured), against {@code directMs}. */
+    static double singleP50(Session solo, int calls, double directMs) throws Exception {
+        double[] t = new double[calls];
+        for (int i = 0; i < 2 * calls; i++) {
+            long start = System.nanoTime();
+            solo.call();
+            if (i >= calls) {
+                t[i - calls] = (System.nanoTime() - start) / 1e6 - directMs;
+            }
+        }
+        Arrays.sort(t);
+        return pct(t, 50);
+    }
+
+    /** Runs {@code phase} with the fake Graph answering after {@code ms}, then restores its latency. */
+    static <T> T withGraphLatency(int ms, Callable<T> phase) throws Exception {
+        int before = graphLatencyMs;
+        graphLatencyMs = ms;
+        try {
+            return phase.call();
+        } finally {
+            graphLatencyMs = before;
+        }
+    }
+
+    /**
+     * What idling costs this machine: µs for the same pseudo-random walk over 4 MiB, back to back and right after
+     * {@code idleMs} of sleep (p50 of 200 each, after a round that warms the JIT). A shared VM's core that idled
+     * has lost its caches to other work; the server's path pays the same between one client's calls.
+     */
+    static double[] idleCost(int idleMs) throws InterruptedException {
+        int[] data = new int[1 << 20];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i * 31;
+        }
+        double[] busy = new double[200];
+        double[] idle = new double[200];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < busy.length; i++) {
+                long t = System.nanoTime();
+                walked += walk(data, i);
+                busy[i] = (System.nanoTime() - t) / 1e3;
+            }
+            for (int i = 0; i < idle.length; i++) {
+                Thread.sleep(idleMs);
+                long t = System.nanoTime();
+                walked += walk(data, i);
+                idle[i] = (System.nanoTime() - t) / 1e3;
+            }
+        }
+        Arrays.sort(busy);
+        Arrays.sort(idle);
+        return new double[] {pct(busy, 50), pct(idle, 50)};
+    }
+
+    /** The walks' sums, kept so the JIT cannot drop the walks. */
+    static volatile long walked;
+
+    private static long walk(int[] data, int seed) {
+        int at = seed;
+        long sum = 0;
+        for (int k = 0; k < 100_000; k++) {
+            at = at * 1103515245 + 12345;
+            sum += data[(at >>> 8) & (data.length - 1)];
+        }
+        return sum;
     }
 
     /** Every session calls in a loop until the time is up; returns the number of calls answered. */
@@ -842,7 +925,8 @@ public class HttpLoadBench {
                     rss += peakRssKb(p.pid());
                 }
                 return new Row(singleUser ? 0 : n, new Result(pct(one, 50), pct(one, 99), calls / elapsed, pct(all, 50), pct(all, 99),
-                        errors.get(), calls, rss, serverCpu, Double.NaN, Double.NaN, Double.NaN), serverCpu, redisCpu, nginxCpu, commandsPerCall);
+                        errors.get(), calls, rss, serverCpu, Double.NaN, Double.NaN, Double.NaN, Double.NaN), serverCpu, redisCpu,
+                        nginxCpu, commandsPerCall);
             } finally {
                 for (Process p : processes.reversed()) {
                     p.descendants().forEach(ProcessHandle::destroy);
