@@ -52,6 +52,9 @@ import java.util.stream.Stream;
  *                               [--reference bench/.reference/node_modules/@softeria/ms-365-mcp-server]
  *                               [--jvm-options "-XX:+UseSerialGC -Xmx256m"]   (default: deploy/docker/http.jvm-options)
  *                               [--stateless]   (ours with --stateless: JSON answers, no sessions, as the reference's --http)
+ * java bench/HttpLoadBench.java --compare "" --compare "-XX:+UseTransparentHugePages" [--single 2000] [--warmup 30]
+ *                               (one server per --compare, its extra JVM options after the default ones; one client
+ *                               calls them in turn, so each sees the same machine state)
  * java bench/HttpLoadBench.java --redis [--replicas 1,3] [--redis-server /usr/bin/redis-server]
  *                               [--nginx /usr/sbin/nginx] [--clients 64] [--seconds 10] [--single 300]
  * </pre>
@@ -104,6 +107,7 @@ public class HttpLoadBench {
         String jvmOptions = null;
         boolean redis = false;
         boolean stateless = false;
+        List<String> compare = new ArrayList<>();
         int[] replicaCounts = {1, 3};
         String redisServer = "/usr/bin/redis-server";
         String nginxBinary = "/usr/sbin/nginx";
@@ -119,6 +123,7 @@ public class HttpLoadBench {
                 case "--jvm-options" -> jvmOptions = args[++i];
                 case "--redis" -> redis = true;
                 case "--stateless" -> stateless = true;
+                case "--compare" -> compare.add(args[++i]);
                 case "--replicas" -> replicaCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--redis-server" -> redisServer = args[++i];
                 case "--nginx" -> nginxBinary = args[++i];
@@ -145,17 +150,20 @@ public class HttpLoadBench {
             return;
         }
 
-        List<Subject> subjects = new ArrayList<>();
-        int ours = freePort();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
-        command.addAll(List.of("-jar", jar, "--http", "127.0.0.1:" + ours));
-        if (stateless) {
-            command.add("--stateless");
+        if (!compare.isEmpty()) {
+            System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d calls to each server in turn after as many unmeasured; %d clients for %d s of warm-up per server; %d cores%n%n",
+                    graphLatencyMs, graphMs, single, clients, warmup, Runtime.getRuntime().availableProcessors());
+            List<Subject> variants = new ArrayList<>();
+            for (String extra : compare) {
+                variants.add(ours(java, jar, (jvmOptions + " " + extra).strip(), graphUrl, stateless));
+            }
+            compare(variants, clients, warmup, single);
+            graph.close();
+            return;
         }
-        subjects.add(new Subject("ms365-mcp (" + jvmOptions + ")", command, Map.of(
-                "MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
-                "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_RATE_LIMIT_DISABLED", "true", "LOG_LEVEL", "warn"), ours));
+
+        List<Subject> subjects = new ArrayList<>();
+        subjects.add(ours(java, jar, jvmOptions, graphUrl, stateless));
         Path ref = Path.of(reference);
         if (Files.isDirectory(ref)) {
             Path scratch = scratchReference(ref, graphUrl);
@@ -195,15 +203,102 @@ public class HttpLoadBench {
         }
     }
 
-    static Result run(Subject s, int clients, int seconds, int single, int warmup) throws Exception {
+    /** Ours, single-user on a static token behind the API key, on a free loopback port. */
+    static Subject ours(String java, String jar, String jvmOptions, String graphUrl, boolean stateless) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+        command.addAll(List.of("-jar", jar, "--http", "127.0.0.1:" + port));
+        if (stateless) {
+            command.add("--stateless");
+        }
+        return new Subject("ms365-mcp (" + jvmOptions + ")", command, Map.of(
+                "MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
+                "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_RATE_LIMIT_DISABLED", "true", "LOG_LEVEL", "warn"), port);
+    }
+
+    /** Starts {@code s} and waits until it answers its health check. */
+    static Process start(Subject s) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(s.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().keySet().removeIf(k -> k.startsWith("MS365_MCP_"));
         pb.environment().putAll(s.env());
         Process p = pb.start();
         try {
-            URI mcp = URI.create("http://127.0.0.1:" + s.port() + "/mcp");
             awaitUp(URI.create("http://127.0.0.1:" + s.port() + "/"), p);
+        } catch (Exception e) {
+            stop(p);
+            throw e;
+        }
+        return p;
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * {@code --compare}: one server per variant, all running at once, each warmed under load, then one client
+     * calling them in turn, so every server sees the same machine state. Minutes apart, this VM's
+     * single-client latency moves by 3x; side by side, differences of a few per cent show.
+     */
+    static void compare(List<Subject> variants, int clients, int warmup, int single) throws Exception {
+        List<Process> servers = new ArrayList<>();
+        try {
+            List<Session> solos = new ArrayList<>();
+            for (Subject v : variants) {
+                servers.add(start(v));
+                URI mcp = URI.create("http://127.0.0.1:" + v.port() + "/mcp");
+                List<Session> sessions = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    sessions.add(new Session(mcp));
+                }
+                load(sessions, Duration.ofSeconds(warmup), new ConcurrentLinkedQueue<>(), new AtomicLong());
+                solos.add(new Session(mcp));
+            }
+            int n = variants.size();
+            double[][] added = new double[n][single];
+            long[] cpu = new long[n];
+            for (int i = 0; i < 2 * single; i++) {
+                if (i == single) {
+                    for (int j = 0; j < n; j++) {
+                        cpu[j] = cpuMs(servers.get(j).pid());
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    long t = System.nanoTime();
+                    solos.get(j).call();
+                    if (i >= single) {
+                        added[j][i - single] = (System.nanoTime() - t) / 1e6 - graphMs;
+                    }
+                }
+            }
+            System.out.printf("%-70s %28s %14s %10s %10s%n", "server", "1 client added p25/p50/p90", "of the first",
+                    "CPU/call", "peak RSS");
+            double first = Double.NaN;
+            for (int j = 0; j < n; j++) {
+                Arrays.sort(added[j]);
+                double p50 = pct(added[j], 50);
+                first = j == 0 ? p50 : first;
+                System.out.printf("%-70s %7.3f / %7.3f / %7.3f ms %13.3fx %7.3f ms %6.1f MiB%n", variants.get(j).name(),
+                        pct(added[j], 25), p50, pct(added[j], 90), p50 / first,
+                        (double) (cpuMs(servers.get(j).pid()) - cpu[j]) / single, peakRssKb(servers.get(j).pid()) / 1024.0);
+            }
+        } finally {
+            for (Process p : servers) {
+                stop(p);
+            }
+        }
+    }
+
+    static Result run(Subject s, int clients, int seconds, int single, int warmup) throws Exception {
+        Process p = start(s);
+        try {
+            URI mcp = URI.create("http://127.0.0.1:" + s.port() + "/mcp");
             Session warm = new Session(mcp);
             for (int i = 0; i < 100; i++) {
                 warm.call();
@@ -248,11 +343,7 @@ public class HttpLoadBench {
                     calls, rss, (double) serverCpu / Math.max(1, calls), (double) benchCpu / Math.max(1, calls),
                     (double) soloCpu / Math.max(1, single), (double) soloJit / Math.max(1, single), noIdle);
         } finally {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            stop(p);
         }
     }
 
@@ -929,11 +1020,7 @@ public class HttpLoadBench {
                         nginxCpu, commandsPerCall);
             } finally {
                 for (Process p : processes.reversed()) {
-                    p.descendants().forEach(ProcessHandle::destroy);
-                    p.destroy();
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
+                    stop(p);
                 }
             }
         }
