@@ -310,7 +310,6 @@ public class HttpLoadBench {
             // warm-up under load before anything is measured: the JIT's compiles would otherwise land in the
             // measured phases (C2 needs ~40 s of this load on 2 busy cores to settle; a server runs for days)
             load(sessions, Duration.ofSeconds(warmup), new ConcurrentLinkedQueue<>(), new AtomicLong());
-            double[] one = new double[single];
             Session solo = new Session(mcp);
             // One client calling with 20 ms pauses takes other branches than 64 busy ones (the thread pools idle
             // between calls), and C2 recompiles for them: a pass of the same length first, not measured.
@@ -319,15 +318,13 @@ public class HttpLoadBench {
             }
             long soloCpu = cpuMs(p.pid());
             long soloJit = jitCpuMs(p.pid());
-            for (int i = 0; i < single; i++) {
-                long t = System.nanoTime();
-                solo.call();
-                one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
-            }
+            double[] one = addedLatencies(solo, single, graphMs);
             soloCpu = cpuMs(p.pid()) - soloCpu;
             soloJit = jitCpuMs(p.pid()) - soloJit;
-            Arrays.sort(one);
-            double noIdle = graphLatencyMs == 0 ? pct(one, 50) : withGraphLatency(0, () -> singleP50(solo, single, graphNoIdleMs));
+            double noIdle = graphLatencyMs == 0 ? pct(one, 50) : withGraphLatency(0, () -> {
+                addedLatencies(solo, single, graphNoIdleMs); // unmeasured, as above
+                return pct(addedLatencies(solo, single, graphNoIdleMs), 50);
+            });
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong errors = new AtomicLong();
             long serverCpu = cpuMs(p.pid());
@@ -347,18 +344,16 @@ public class HttpLoadBench {
         }
     }
 
-    /** Added latency p50 of {@code calls} sequential calls (after as many unmeasured), against {@code directMs}. */
-    static double singleP50(Session solo, int calls, double directMs) throws Exception {
+    /** The added latency (ms, sorted) of {@code calls} sequential calls, against {@code directMs} of a direct one. */
+    static double[] addedLatencies(Session solo, int calls, double directMs) throws Exception {
         double[] t = new double[calls];
-        for (int i = 0; i < 2 * calls; i++) {
+        for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
             solo.call();
-            if (i >= calls) {
-                t[i - calls] = (System.nanoTime() - start) / 1e6 - directMs;
-            }
+            t[i] = (System.nanoTime() - start) / 1e6 - directMs;
         }
         Arrays.sort(t);
-        return pct(t, 50);
+        return t;
     }
 
     /** Runs {@code phase} with the fake Graph answering after {@code ms}, then restores its latency. */
@@ -986,17 +981,9 @@ public class HttpLoadBench {
                 // Warm-up under load, as long per replica as the single-server run's: each JVM compiles its hot code
                 // from its own share of the calls. Then one client, unmeasured and measured, as there.
                 load(sessions, Duration.ofSeconds((long) warmup * n), new ConcurrentLinkedQueue<>(), new AtomicLong());
-                double[] one = new double[single];
                 Session solo = new Session(mcp, bearer);
-                for (int i = 0; i < single; i++) {
-                    solo.call();
-                }
-                for (int i = 0; i < single; i++) {
-                    long t = System.nanoTime();
-                    solo.call();
-                    one[i] = (System.nanoTime() - t) / 1e6 - graphMs;
-                }
-                Arrays.sort(one);
+                addedLatencies(solo, single, graphMs); // unmeasured: the JIT settles on the single-client path
+                double[] one = addedLatencies(solo, single, graphMs);
                 long serverBefore = cpuMs(replicas);
                 long redisBefore = cpuMs(List.of(redis));
                 long nginxBefore = cpuMs(List.of(proxy));
