@@ -55,6 +55,9 @@ import java.util.stream.Stream;
  * java bench/HttpLoadBench.java --compare "" --compare "-XX:+UseTransparentHugePages" [--single 2000] [--warmup 30]
  *                               (one server per --compare, its extra JVM options after the default ones; one client
  *                               calls them in turn, so each sees the same machine state)
+ * java bench/HttpLoadBench.java --floor [--single 2000] [--warmup 30]
+ *                               (ours side by side with two floors, bench/ProxyFloor.java: a JDK socket proxy, and
+ *                               Jetty 12 + OkHttp without MCP: what a server in the middle costs this machine)
  * java bench/HttpLoadBench.java --redis [--replicas 1,3] [--redis-server /usr/bin/redis-server]
  *                               [--nginx /usr/sbin/nginx] [--clients 64] [--seconds 10] [--single 300]
  * </pre>
@@ -107,6 +110,7 @@ public class HttpLoadBench {
         String jvmOptions = null;
         boolean redis = false;
         boolean stateless = false;
+        boolean floor = false;
         List<String> compare = new ArrayList<>();
         int[] replicaCounts = {1, 3};
         String redisServer = "/usr/bin/redis-server";
@@ -124,6 +128,7 @@ public class HttpLoadBench {
                 case "--redis" -> redis = true;
                 case "--stateless" -> stateless = true;
                 case "--compare" -> compare.add(args[++i]);
+                case "--floor" -> floor = true;
                 case "--replicas" -> replicaCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--redis-server" -> redisServer = args[++i];
                 case "--nginx" -> nginxBinary = args[++i];
@@ -150,12 +155,19 @@ public class HttpLoadBench {
             return;
         }
 
+        if (floor && compare.isEmpty()) {
+            compare.add("");
+        }
         if (!compare.isEmpty()) {
             System.out.printf("fake Graph latency %d ms (%.2f ms seen by a client calling it directly, p50); %d calls to each server in turn after as many unmeasured; %d clients for %d s of warm-up per server; %d cores%n%n",
                     graphLatencyMs, graphMs, single, clients, warmup, Runtime.getRuntime().availableProcessors());
             List<Subject> variants = new ArrayList<>();
             for (String extra : compare) {
                 variants.add(ours(java, jar, (jvmOptions + " " + extra).strip(), graphUrl, stateless));
+            }
+            if (floor) {
+                variants.add(floor("socket", java, jar, jvmOptions, graphUrl));
+                variants.add(floor("jetty", java, jar, jvmOptions, graphUrl));
             }
             compare(variants, clients, warmup, single);
             graph.close();
@@ -215,6 +227,20 @@ public class HttpLoadBench {
         return new Subject("ms365-mcp (" + jvmOptions + ")", command, Map.of(
                 "MS365_MCP_OAUTH_TOKEN", "bench-graph-token", "MS365_MCP_API_KEY", API_KEY,
                 "MS365_MCP_GRAPH_URL", graphUrl, "MS365_MCP_RATE_LIMIT_DISABLED", "true", "LOG_LEVEL", "warn"), port);
+    }
+
+    /**
+     * {@code --floor}: one of {@code bench/ProxyFloor.java}'s servers, with the JVM options ours runs with (not its AOT cache,
+     * which belongs to the jar's own classpath).
+     */
+    static Subject floor(String kind, String java, String jar, String jvmOptions, String graphUrl) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java));
+        Arrays.stream(jvmOptions.split("\\s+")).filter(o -> !o.startsWith("-XX:AOTCache=")).forEach(command::add);
+        command.addAll(List.of("-cp", jar, "bench/ProxyFloor.java", kind, Integer.toString(port), graphUrl));
+        String name = kind.equals("socket") ? "floor: a JDK socket proxy (no Jetty, no MCP)"
+                : "floor: Jetty 12 servlet on virtual threads + OkHttp (no MCP)";
+        return new Subject(name, command, Map.of(), port);
     }
 
     /** Starts {@code s} and waits until it answers its health check. */
