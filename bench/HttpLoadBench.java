@@ -141,7 +141,6 @@ public class HttpLoadBench {
         FakeGraph graph = new FakeGraph();
         String graphUrl = "http://127.0.0.1:" + graph.port();
         graphMs = directGraphMs(URI.create(graphUrl + "/v1.0/me/messages"));
-        graphNoIdleMs = withGraphLatency(0, () -> directGraphMs(URI.create(graphUrl + "/v1.0/me/messages")));
         int idleMs = Math.max(1, graphLatencyMs);
         double[] walk = idleCost(idleMs);
         System.out.printf("this machine: a 4 MiB memory walk takes %.0f µs back to back and %.0f µs right after %d ms idle (%.1fx)%n",
@@ -174,6 +173,7 @@ public class HttpLoadBench {
             return;
         }
 
+        graphNoIdleMs = withGraphLatency(0, () -> directGraphMs(URI.create(graphUrl + "/v1.0/me/messages")));
         List<Subject> subjects = new ArrayList<>();
         subjects.add(ours(java, jar, jvmOptions, graphUrl, stateless));
         Path ref = Path.of(reference);
@@ -218,8 +218,7 @@ public class HttpLoadBench {
     /** Ours, single-user on a static token behind the API key, on a free loopback port. */
     static Subject ours(String java, String jar, String jvmOptions, String graphUrl, boolean stateless) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+        List<String> command = javaCommand(java, jvmOptions);
         command.addAll(List.of("-jar", jar, "--http", "127.0.0.1:" + port));
         if (stateless) {
             command.add("--stateless");
@@ -235,12 +234,19 @@ public class HttpLoadBench {
      */
     static Subject floor(String kind, String java, String jar, String jvmOptions, String graphUrl) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java));
-        Arrays.stream(jvmOptions.split("\\s+")).filter(o -> !o.startsWith("-XX:AOTCache=")).forEach(command::add);
+        List<String> command = javaCommand(java, jvmOptions);
+        command.removeIf(o -> o.startsWith("-XX:AOTCache="));
         command.addAll(List.of("-cp", jar, "bench/ProxyFloor.java", kind, Integer.toString(port), graphUrl));
         String name = kind.equals("socket") ? "floor: a JDK socket proxy (no Jetty, no MCP)"
                 : "floor: Jetty 12 servlet on virtual threads + OkHttp (no MCP)";
         return new Subject(name, command, Map.of(), port);
+    }
+
+    /** {@code java} and the JVM options, as a command line to add to. */
+    static List<String> javaCommand(String java, String jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+        return command;
     }
 
     /** Starts {@code s} and waits until it answers its health check. */
@@ -962,8 +968,7 @@ public class HttpLoadBench {
                 List<Integer> ports = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     int port = freePort();
-                    List<String> command = new ArrayList<>(List.of(javaCommand));
-                    command.addAll(Arrays.asList(jvmOptions.split("\\s+")));
+                    List<String> command = HttpLoadBench.javaCommand(javaCommand, jvmOptions);
                     command.addAll(List.of("-Djavax.net.ssl.trustStore=" + entra.keyStore(),
                             "-Djavax.net.ssl.trustStorePassword=" + FakeEntra.PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12",
                             "-jar", jar, "--http", "127.0.0.1:" + port));
